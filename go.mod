@@ -1,0 +1,3 @@
+module github.com/pmap-dev/pmap
+
+go 1.26
