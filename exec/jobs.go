@@ -1,0 +1,176 @@
+package exec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/input"
+)
+
+// argSpace is the room for one command's arguments and environment. Linux
+// allows far more (a quarter of the stack limit), but 128 KiB is what xargs
+// uses by default and what every Unix accepts; a single argument (a shell
+// script) may not pass 128 KiB on Linux in any case.
+const argSpace = 128 << 10
+
+// JobSource groups records into numbered jobs: one record per job, N with
+// -N, or as many as fit the argument space with -X.
+type JobSource struct {
+	src input.Source
+	// MaxArgs is -N: records per job (0 or 1 = one).
+	MaxArgs int
+	// Pack is the template -X packs for; nil without -X.
+	Pack *template.Template
+	// Workers spreads a small -X input evenly over the slots, as GNU
+	// parallel does, instead of giving everything to one job.
+	Workers int
+	// Key expands --key for each job; nil keys jobs by their number.
+	Key *template.Template
+
+	seq     int64
+	held    []input.Record // -X: read but not yet given to a job
+	split   int            // -X: records per job once the input is known to be small
+	started bool
+	eof     bool
+}
+
+// NewJobSource returns jobs made of src's records.
+func NewJobSource(src input.Source) *JobSource { return &JobSource{src: src} }
+
+// Multi reports whether jobs hold several records (-N/-X), which changes
+// what {n} means.
+func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
+
+// Next returns the next job, or io.EOF.
+func (s *JobSource) Next() (*Job, error) {
+	var recs []input.Record
+	var err error
+	switch {
+	case s.Pack != nil:
+		recs, err = s.nextPacked()
+	case s.MaxArgs > 1:
+		recs, err = s.nextN()
+	default:
+		var r input.Record
+		r, err = s.src.Next()
+		if err == nil {
+			recs = []input.Record{r}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.seq++
+	j := &Job{Seq: s.seq, Records: recs}
+	for _, r := range recs {
+		if r.Err != nil {
+			j.Err = r.Err
+			break
+		}
+	}
+	j.Key = strconv.FormatInt(j.Seq, 10)
+	if s.Key != nil && j.Err == nil {
+		key, err := s.Key.String(j.data(0, s.Multi()))
+		if err != nil {
+			j.Err = fmt.Errorf("--key: %w", err)
+		} else {
+			j.Key = key
+		}
+	}
+	return j, nil
+}
+
+func (s *JobSource) nextN() ([]input.Record, error) {
+	recs := make([]input.Record, 0, s.MaxArgs)
+	for len(recs) < s.MaxArgs {
+		r, err := s.src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	if len(recs) == 0 {
+		return nil, io.EOF
+	}
+	return recs, nil
+}
+
+// nextPacked fills a -X job up to the argument space. The first time, it
+// reads ahead as far as one full job: when the whole input fits, it is spread
+// evenly over the workers.
+func (s *JobSource) nextPacked() ([]input.Record, error) {
+	budget := argSpace - envSize() - 4096 - s.Pack.FixedCost()
+	if !s.started {
+		s.started = true
+		if err := s.fill(budget); err != nil {
+			return nil, err
+		}
+		if s.eof && s.Workers > 1 && len(s.held) > 1 {
+			w := min(s.Workers, len(s.held))
+			s.split = (len(s.held) + w - 1) / w
+		}
+	}
+	if s.split > 0 {
+		n := min(s.split, len(s.held))
+		if n == 0 {
+			return nil, io.EOF
+		}
+		recs := s.held[:n:n]
+		s.held = s.held[n:]
+		return recs, nil
+	}
+	if err := s.fill(budget); err != nil {
+		return nil, err
+	}
+	if len(s.held) == 0 {
+		return nil, io.EOF
+	}
+	used, n := 0, 0
+	for n < len(s.held) {
+		c := s.Pack.RecordCost(&s.held[n])
+		if n > 0 && used+c > budget {
+			break
+		}
+		used += c
+		n++
+	}
+	recs := s.held[:n:n]
+	s.held = append([]input.Record(nil), s.held[n:]...)
+	return recs, nil
+}
+
+// fill reads records until the held ones exceed budget or input ends.
+func (s *JobSource) fill(budget int) error {
+	used := 0
+	for i := range s.held {
+		used += s.Pack.RecordCost(&s.held[i])
+	}
+	for !s.eof && used <= budget {
+		r, err := s.src.Next()
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		used += s.Pack.RecordCost(&r)
+		s.held = append(s.held, r)
+	}
+	return nil
+}
+
+func envSize() int {
+	n := 0
+	for _, kv := range os.Environ() {
+		n += len(kv) + 1 + 8
+	}
+	return n + 64 // PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+}

@@ -1,0 +1,219 @@
+// Package spool keeps job output: in memory up to a budget shared by every
+// buffer, then in one unlinked temporary file. A run whose output waits for a
+// slow job at the head of the order therefore stays within its memory budget
+// whatever the output size, and holds one file descriptor for all of it.
+package spool
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// Spool is the store that buffers draw on. It is safe for concurrent use.
+type Spool struct {
+	budget int64 // bytes all buffers may hold in memory together
+	dir    string
+
+	mu       sync.Mutex
+	inMemory int64
+	file     *os.File // created on first spill, unlinked at once
+	fileErr  error
+	end      int64 // next free offset in file
+	live     int64 // bytes in file still referenced by a buffer
+}
+
+// New returns a Spool that keeps up to budget bytes in memory and spills the
+// rest to an unlinked temporary file in dir ("" = os.TempDir()).
+func New(budget int64, dir string) *Spool {
+	return &Spool{budget: budget, dir: dir}
+}
+
+// Close releases the spill file.
+func (s *Spool) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.file == nil {
+		return nil
+	}
+	err := s.file.Close()
+	s.file = nil
+	return err
+}
+
+// InMemory reports how many bytes buffers hold in memory now.
+func (s *Spool) InMemory() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inMemory
+}
+
+// reserve decides where n more bytes go: memory (ok=true) or the spill file
+// at the returned offset.
+func (s *Spool) reserve(n int64) (inMemory bool, f *os.File, off int64, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inMemory+n <= s.budget {
+		s.inMemory += n
+		return true, nil, 0, nil
+	}
+	if s.file == nil && s.fileErr == nil {
+		s.file, s.fileErr = createUnlinked(s.dir)
+	}
+	if s.fileErr != nil {
+		return false, nil, 0, s.fileErr
+	}
+	off = s.end
+	s.end += n
+	s.live += n
+	return false, s.file, off, nil
+}
+
+func (s *Spool) release(inMemory, inFile int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inMemory -= inMemory
+	s.live -= inFile
+	if s.live == 0 && s.end > 0 && s.file != nil {
+		// Nothing refers to the file any more: reuse it from the start so a
+		// long run does not grow it without end.
+		if err := s.file.Truncate(0); err == nil {
+			s.end = 0
+		}
+	}
+}
+
+func createUnlinked(dir string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, "pmap-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("output spill file: %w", err)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("output spill file: %w", err)
+	}
+	return f, nil
+}
+
+type chunk struct {
+	mem []byte // in memory, or nil
+	off int64  // in the spill file when mem is nil
+	n   int64
+}
+
+// Buffer is one stream of one job (its stdout or stderr). Writes come from
+// one goroutine; reads happen after the writes are done.
+type Buffer struct {
+	s        *Spool
+	chunks   []chunk
+	size     int64
+	inMemory int64
+	inFile   int64
+	err      error
+}
+
+// NewBuffer returns an empty buffer drawing on s.
+func (s *Spool) NewBuffer() *Buffer { return &Buffer{s: s} }
+
+// Len is the number of bytes written.
+func (b *Buffer) Len() int64 {
+	if b == nil {
+		return 0
+	}
+	return b.size
+}
+
+// Write stores p. It fails only when the spill file cannot be written.
+func (b *Buffer) Write(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n := int64(len(p))
+	if n == 0 {
+		return 0, nil
+	}
+	mem, f, off, err := b.s.reserve(n)
+	if err != nil {
+		b.err = err
+		return 0, err
+	}
+	b.size += n
+	if mem {
+		b.inMemory += n
+		if last := len(b.chunks) - 1; last >= 0 && b.chunks[last].mem != nil {
+			b.chunks[last].mem = append(b.chunks[last].mem, p...)
+			b.chunks[last].n += n
+			return len(p), nil
+		}
+		b.chunks = append(b.chunks, chunk{mem: append([]byte(nil), p...), n: n})
+		return len(p), nil
+	}
+	b.inFile += n
+	if _, err := f.WriteAt(p, off); err != nil {
+		b.err = fmt.Errorf("output spill file: %w", err)
+		return 0, b.err
+	}
+	if last := len(b.chunks) - 1; last >= 0 && b.chunks[last].mem == nil && b.chunks[last].off+b.chunks[last].n == off {
+		b.chunks[last].n += n
+	} else {
+		b.chunks = append(b.chunks, chunk{off: off, n: n})
+	}
+	return len(p), nil
+}
+
+// WriteTo copies the buffer's contents to w.
+func (b *Buffer) WriteTo(w io.Writer) (int64, error) {
+	if b == nil {
+		return 0, nil
+	}
+	if b.err != nil {
+		return 0, b.err
+	}
+	var total int64
+	for _, c := range b.chunks {
+		var n int64
+		var err error
+		if c.mem != nil {
+			var k int
+			k, err = w.Write(c.mem)
+			n = int64(k)
+		} else {
+			n, err = io.Copy(w, io.NewSectionReader(b.s.file, c.off, c.n))
+		}
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// Bytes returns the contents as one slice (reading back what was spilled).
+func (b *Buffer) Bytes() ([]byte, error) {
+	if b == nil || b.size == 0 {
+		return nil, nil
+	}
+	if len(b.chunks) == 1 && b.chunks[0].mem != nil {
+		return b.chunks[0].mem, nil
+	}
+	w := &sliceWriter{buf: make([]byte, 0, b.size)}
+	_, err := b.WriteTo(w)
+	return w.buf, err
+}
+
+// Release gives the buffer's space back to the spool; the buffer is empty after.
+func (b *Buffer) Release() {
+	if b == nil || b.s == nil {
+		return
+	}
+	b.s.release(b.inMemory, b.inFile)
+	*b = Buffer{s: b.s}
+}
+
+type sliceWriter struct{ buf []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	return len(p), nil
+}

@@ -1,0 +1,95 @@
+package exec
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// TermSeq is how a job is stopped: signals sent to its process group, each
+// followed by a wait for the job to end.
+type TermSeq []TermStep
+
+// TermStep is one signal and how long to wait after it.
+type TermStep struct {
+	Signal syscall.Signal
+	Wait   time.Duration
+}
+
+// DefaultTermSeq is TERM, two seconds' grace, then KILL.
+var DefaultTermSeq = TermSeq{{syscall.SIGTERM, 2 * time.Second}, {syscall.SIGKILL, 0}}
+
+// ParseTermSeq parses "TERM,2s,KILL" and GNU parallel's
+// "TERM,200,TERM,100,KILL,25" (bare numbers are milliseconds). A KILL is
+// always appended when the sequence does not end with one, so that a job that
+// ignores every signal still ends.
+func ParseTermSeq(s string) (TermSeq, error) {
+	var seq TermSeq
+	for i, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if i%2 == 0 {
+			sig := unix.SignalNum("SIG" + strings.TrimPrefix(strings.ToUpper(f), "SIG"))
+			if sig == 0 {
+				return nil, fmt.Errorf("termination sequence %q: %q is not a signal name", s, f)
+			}
+			seq = append(seq, TermStep{Signal: sig})
+			continue
+		}
+		d, err := ParseDuration(f, time.Millisecond)
+		if err != nil {
+			return nil, fmt.Errorf("termination sequence %q: %w", s, err)
+		}
+		seq[len(seq)-1].Wait = d
+	}
+	if len(seq) == 0 || seq[len(seq)-1].Signal != syscall.SIGKILL {
+		if len(seq) > 0 && seq[len(seq)-1].Wait == 0 {
+			seq[len(seq)-1].Wait = 2 * time.Second
+		}
+		seq = append(seq, TermStep{Signal: syscall.SIGKILL})
+	}
+	return seq, nil
+}
+
+// ParseDuration accepts Go durations ("1.5s", "2m") and bare numbers in unit.
+func ParseDuration(s string, unit time.Duration) (time.Duration, error) {
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		if f < 0 {
+			return 0, fmt.Errorf("duration %q is negative", s)
+		}
+		return time.Duration(f * float64(unit)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration (like 1.5s, 2m or a number)", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	return d, nil
+}
+
+// stop sends the sequence to process group pgid until done is closed.
+func (seq TermSeq) stop(pgid int, done <-chan struct{}) {
+	for _, step := range seq {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		_ = syscall.Kill(-pgid, step.Signal)
+		if step.Wait <= 0 {
+			continue
+		}
+		t := time.NewTimer(step.Wait)
+		select {
+		case <-done:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}

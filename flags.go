@@ -1,0 +1,142 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Flag categories, in the order --help shows them.
+const (
+	catInput    = "Input"
+	catTemplate = "Template"
+	catRunning  = "Running"
+	catOutput   = "Output"
+)
+
+// envName is the environment variable that sets a long option:
+// --arg-file -> PMAP_ARG_FILE.
+func envName(long string) string {
+	return "PMAP_" + strings.ToUpper(strings.ReplaceAll(long, "-", "_"))
+}
+
+func boolFlag(cat, name string, aliases []string, usage string) *cli.BoolFlag {
+	return &cli.BoolFlag{Name: name, Aliases: aliases, Usage: usage, Category: cat, EnvVars: []string{envName(name)}}
+}
+
+func stringFlag(cat, name string, aliases []string, value, usage string) *cli.StringFlag {
+	return &cli.StringFlag{Name: name, Aliases: aliases, Value: value, Usage: usage, Category: cat, EnvVars: []string{envName(name)}}
+}
+
+func sliceFlag(cat, name string, aliases []string, usage string) *cli.StringSliceFlag {
+	return &cli.StringSliceFlag{Name: name, Aliases: aliases, Usage: usage, Category: cat, EnvVars: []string{envName(name)}}
+}
+
+// flags are pmap's options. Every long option can also be set from
+// PMAP_<NAME>; the command line wins.
+func flags() []cli.Flag {
+	return []cli.Flag{
+		// Input
+		sliceFlag(catInput, "arg-file", []string{"a"}, "read records from `FILE` instead of stdin (repeatable: each file is a source)"),
+		boolFlag(catInput, "null", []string{"0"}, "records are separated by NUL bytes"),
+		stringFlag(catInput, "delimiter", []string{"d"}, "", "records are separated by `S` (escapes \\t \\n \\0 \\xHH)"),
+		stringFlag(catInput, "colsep", []string{"C"}, "", "split each record into fields {1}..{n} at `REGEX`"),
+		boolFlag(catInput, "csv", nil, "records are RFC 4180 CSV rows (quoted fields, embedded newlines)"),
+		boolFlag(catInput, "tsv", nil, "records are tab-separated rows"),
+		boolFlag(catInput, "header", nil, "the first record names the fields: {name}"),
+		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
+		boolFlag(catInput, "link", nil, "zip the ::: sources instead of taking their product"),
+		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
+		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
+		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
+		sliceFlag(catInput, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
+		stringFlag(catInput, "key", nil, "", "the key of each job, a `TEMPLATE` (default {#})"),
+
+		// Running
+		stringFlag(catRunning, "workers", []string{"n", "j"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
+		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell"),
+		stringFlag(catRunning, "shell", nil, "sh", "the shell for the shell backend and for commands read as records"),
+		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),
+		boolFlag(catRunning, "dry-run", nil, "print each command, shell-quoted, and run nothing"),
+
+		// Output
+		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
+		boolFlag(catOutput, "unordered", []string{"U"}, "output each job's block as soon as it finishes"),
+		boolFlag(catOutput, "line-buffer", nil, "write whole lines as they come; jobs may interleave by line"),
+		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),
+		boolFlag(catOutput, "tag", nil, "prefix each output line with the record and a TAB"),
+		stringFlag(catOutput, "tagstring", nil, "", "prefix each output line with `TEMPLATE` and a TAB"),
+		stringFlag(catOutput, "format", nil, "raw", "stdout: `raw` job output, or json result records"),
+		boolFlag(catOutput, "verbose", []string{"v"}, "print each command on stderr before it runs"),
+	}
+}
+
+// normalizeArgs rewrites the options before the template so that Go's flag
+// parser accepts what GNU users type: glued values (-n4, -j4, -N2, -d,),
+// grouped short switches (-kv), and GNU parallel's `--header :`. Parsing
+// stops at the first word of the template, as it does in the flag package.
+func normalizeArgs(args []string, fl []cli.Flag) []string {
+	takesValue := map[string]bool{}
+	isBool := map[string]bool{}
+	for _, f := range fl {
+		_, b := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			if b {
+				isBool[n] = true
+			} else {
+				takesValue[n] = true
+			}
+		}
+	}
+	isBool["help"], isBool["h"], isBool["version"], isBool["V"] = true, true, true, true
+	out := append([]string(nil), args[:1]...)
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
+			return append(out, args[i:]...)
+		}
+		name := strings.TrimLeft(a, "-")
+		if eq := strings.IndexByte(name, '='); eq >= 0 {
+			out = append(out, a)
+			continue
+		}
+		switch {
+		case takesValue[name]:
+			out = append(out, a)
+			if i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+			continue
+		case isBool[name]:
+			out = append(out, a)
+			if name == "header" && i+1 < len(args) && args[i+1] == ":" {
+				i++ // GNU parallel's --header takes a value; ':' means the first line
+			}
+			continue
+		}
+		if strings.HasPrefix(a, "--") || len(name) < 2 {
+			out = append(out, a) // unknown: the flag parser reports it
+			continue
+		}
+		if first := name[:1]; takesValue[first] {
+			out = append(out, "-"+first, name[1:])
+			continue
+		}
+		split := true
+		for _, c := range name {
+			if !isBool[string(c)] {
+				split = false
+				break
+			}
+		}
+		if !split {
+			out = append(out, a)
+			continue
+		}
+		for _, c := range name {
+			out = append(out, "-"+string(c))
+		}
+	}
+	return out
+}

@@ -1,0 +1,68 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/pmap-dev/pmap/exec"
+)
+
+// Summary counts results by status and remembers the first failure, for the
+// one line pmap prints at the end of a run with failures.
+type Summary struct {
+	Total    int
+	Failed   int
+	byStatus map[exec.Status]int
+	first    *firstFailure
+}
+
+type firstFailure struct {
+	seq     int64
+	command string
+	err     string
+}
+
+// Add counts r.
+func (s *Summary) Add(r *exec.Result) {
+	s.Total++
+	if r.OK() {
+		return
+	}
+	s.Failed++
+	if s.byStatus == nil {
+		s.byStatus = make(map[exec.Status]int)
+	}
+	s.byStatus[r.Status]++
+	if s.first == nil || r.Job.Seq < s.first.seq {
+		f := &firstFailure{seq: r.Job.Seq, command: r.Command.String()}
+		if r.Err != nil {
+			f.err = r.Err.Error()
+		}
+		s.first = f
+	}
+}
+
+// WriteTo writes the summary line, or nothing when every job succeeded.
+func (s *Summary) WriteTo(w io.Writer) (int64, error) {
+	if s.Failed == 0 {
+		return 0, nil
+	}
+	var kinds []string
+	for _, st := range []exec.Status{exec.StatusFailed, exec.StatusSignal, exec.StatusTimeout, exec.StatusError, exec.StatusSkipped} {
+		if n := s.byStatus[st]; n > 0 {
+			kinds = append(kinds, fmt.Sprintf("%d %s", n, st))
+		}
+	}
+	jobs := "jobs"
+	if s.Total == 1 {
+		jobs = "job"
+	}
+	cmd := s.first.command
+	if len(cmd) > 200 {
+		cmd = cmd[:200] + "..."
+	}
+	n, err := fmt.Fprintf(w, "pmap: %d of %d %s failed (%s); first: job %d (%s): %s\n",
+		s.Failed, s.Total, jobs, strings.Join(kinds, ", "), s.first.seq, cmd, s.first.err)
+	return int64(n), err
+}

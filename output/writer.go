@@ -1,0 +1,170 @@
+package output
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/template"
+)
+
+// Format is how results are rendered on stdout.
+type Format int
+
+const (
+	// Raw writes each job's own output (the default).
+	Raw Format = iota
+	// JSON writes one result record per job (SPEC 5).
+	JSON
+)
+
+// ParseFormat reads --format.
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "", "raw":
+		return Raw, nil
+	case "json":
+		return JSON, nil
+	}
+	return 0, fmt.Errorf("format %q: want raw or json", s)
+}
+
+// Options configure a Writer.
+type Options struct {
+	Stdout, Stderr io.Writer
+	// Unordered writes results as jobs finish (-U) instead of in input order.
+	Unordered bool
+	// LineBuffer and Ungroup: output was written while jobs ran (Live).
+	LineBuffer, Ungroup bool
+	Format              Format
+	// Tag prefixes lines with the job's input (--tag); TagString with an
+	// expanded Plain template (--tagstring).
+	Tag       bool
+	TagString *template.Template
+	// Multi is set for -N/-X jobs (for TagString expansion).
+	Multi bool
+	// OnBroken is called once when stdout turns out to be a closed pipe.
+	OnBroken func()
+}
+
+// Writer consumes results and writes them out.
+type Writer struct {
+	opt     Options
+	out     sink
+	err     sink
+	Summary Summary
+}
+
+// New returns a Writer.
+func New(opt Options) *Writer {
+	w := &Writer{opt: opt}
+	w.out = sink{w: opt.Stdout, onBroken: opt.OnBroken}
+	w.err = sink{w: opt.Stderr}
+	return w
+}
+
+// Consume writes every result from results until it is closed. In input
+// order, a result waits until every earlier job's result is written; when
+// results ends with gaps (an interrupted run), what is held is written in
+// order anyway.
+func (w *Writer) Consume(results <-chan *exec.Result) {
+	pending := make(map[int64]*exec.Result)
+	next := int64(1)
+	for r := range results {
+		w.Summary.Add(r)
+		if w.opt.Unordered {
+			w.emit(r)
+		} else {
+			pending[r.Job.Seq] = r
+			for {
+				p, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				w.emit(p)
+				next++
+			}
+		}
+		if len(results) == 0 {
+			w.flush()
+		}
+	}
+	for len(pending) > 0 {
+		if p, ok := pending[next]; ok {
+			delete(pending, next)
+			w.emit(p)
+		}
+		next++
+	}
+	w.flush()
+}
+
+func (w *Writer) flush() {
+	w.out.mu.Lock()
+	w.out.flush()
+	w.out.mu.Unlock()
+	w.err.mu.Lock()
+	w.err.flush()
+	w.err.mu.Unlock()
+}
+
+func (w *Writer) emit(r *exec.Result) {
+	defer r.Release()
+	if w.opt.Format == JSON {
+		rec := appendRecord(nil, r)
+		w.out.mu.Lock()
+		w.out.write(rec)
+		w.out.mu.Unlock()
+		return
+	}
+	if w.opt.LineBuffer || w.opt.Ungroup {
+		return
+	}
+	tag := w.tag(r.Job, r.Slot)
+	copyTagged(&w.out, r.Stdout, tag)
+	copyTagged(&w.err, r.Stderr, tag)
+}
+
+type writerToer interface {
+	WriteTo(io.Writer) (int64, error)
+	Len() int64
+}
+
+func copyTagged(s *sink, src writerToer, tag string) {
+	if src.Len() == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var w io.Writer = s
+	if tag != "" {
+		w = newTagWriter(s, tag)
+	}
+	if _, err := src.WriteTo(w); err != nil {
+		s.fail(err)
+	}
+}
+
+// tag is the line prefix for j, "" without --tag/--tagstring.
+func (w *Writer) tag(j *exec.Job, slot int) string {
+	switch {
+	case w.opt.TagString != nil:
+		s, err := w.opt.TagString.String(&template.Data{Records: j.Records, Multi: w.opt.Multi, Seq: j.Seq, Slot: slot})
+		if err != nil {
+			s = j.Input()
+		}
+		return s + "\t"
+	case w.opt.Tag:
+		return j.Input() + "\t"
+	}
+	return ""
+}
+
+// Verbose prints the command r is about to run on stderr (-v).
+func (w *Writer) Verbose(r *exec.Result) {
+	line := r.Command.String() + "\n"
+	w.err.mu.Lock()
+	w.err.write([]byte(line))
+	w.err.mu.Unlock()
+}

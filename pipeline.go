@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/spool"
+	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/input"
+	"github.com/pmap-dev/pmap/output"
+)
+
+// outputBudget is the memory all jobs' captured output may take together
+// before it spills to a temporary file.
+const outputBudget = 32 << 20
+
+// config is the parsed command line.
+type config struct {
+	input   input.Config
+	specs   []input.Spec
+	expand  exec.Expander
+	maxArgs int
+	key     *template.Template
+	workers int
+	dryRun  bool
+	verbose bool
+	process *exec.Process
+	output  output.Options
+}
+
+// configure turns the command line into a config, checking every value
+// before anything runs.
+func configure(c *cli.Context) (*config, error) {
+	words, specs, err := input.SplitArgs(c.Args().Slice())
+	if err != nil {
+		return nil, usagef("", "%v", err)
+	}
+	cfg := &config{specs: specs, dryRun: c.Bool("dry-run"), verbose: c.Bool("verbose")}
+
+	delim := "\n"
+	switch {
+	case c.Bool("null") && c.IsSet("delimiter"):
+		return nil, usagef("use one of them", "-0 and -d both set the record delimiter")
+	case c.Bool("null"):
+		delim = "\x00"
+	case c.IsSet("delimiter"):
+		if delim, err = input.ParseDelimiter(c.String("delimiter")); err != nil {
+			return nil, usagef("", "-d: %v", err)
+		}
+	}
+	cfg.input = input.Config{
+		Delimiter: delim,
+		Colsep:    c.String("colsep"),
+		CSV:       c.Bool("csv"),
+		TSV:       c.Bool("tsv"),
+		Header:    c.Bool("header"),
+		JSON:      c.Bool("json"),
+		SkipEmpty: c.Bool("no-run-if-empty"),
+		Link:      c.Bool("link"),
+		ArgFiles:  c.StringSlice("arg-file"),
+	}
+
+	vars := map[string]string{}
+	for _, v := range c.StringSlice("var") {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, usagef("write --var NAME=VALUE", "--var %q has no NAME=", v)
+		}
+		vars[name] = value
+	}
+
+	if s := c.String("max-args"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return nil, usagef("", "-N %q: want a whole number of records per job, 1 or more", s)
+		}
+		cfg.maxArgs = n
+	}
+	xargs := c.Bool("X")
+
+	cfg.workers, err = exec.ParseWorkers(c.String("workers"), exec.CPUs())
+	if err != nil {
+		return nil, usagef("", "-n: %v", err)
+	}
+
+	named := cfg.input.Header || cfg.input.JSON
+	multi := cfg.maxArgs > 1 || xargs
+	if len(words) > 0 {
+		shell := false
+		switch b := c.String("backend"); b {
+		case "auto":
+			shell = template.NeedsShell(words)
+		case "exec":
+		case "shell":
+			shell = true
+		case "inprocess":
+			return nil, usagef("use --backend shell or auto for now", "--backend inprocess is not available in this version")
+		default:
+			return nil, usagef("", "--backend %q: want auto, exec or shell", b)
+		}
+		mode := template.Exec
+		if shell {
+			mode = template.Shell
+		}
+		t, err := template.Compile(words, template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: xargs})
+		if err != nil {
+			return nil, usagef("", "%v", err)
+		}
+		cfg.expand = exec.Expander{Template: t, Shell: shell, Multi: multi}
+	} else if xargs {
+		return nil, usagef("give a command with {}", "-X needs a command template")
+	}
+
+	plain := func(flag string) (*template.Template, error) {
+		s := c.String(flag)
+		if s == "" {
+			return nil, nil
+		}
+		t, err := template.Compile([]string{s}, template.Options{Mode: template.Plain, Vars: vars, Named: named, NoAppend: true})
+		if err != nil {
+			return nil, usagef("", "--%s: %v", flag, err)
+		}
+		return t, nil
+	}
+	if cfg.key, err = plain("key"); err != nil {
+		return nil, err
+	}
+	tagString, err := plain("tagstring")
+	if err != nil {
+		return nil, err
+	}
+
+	termSeq, err := exec.ParseTermSeq(c.String("termseq"))
+	if err != nil {
+		return nil, usagef("", "--termseq: %v", err)
+	}
+	cfg.process = &exec.Process{Shell: c.String("shell"), TermSeq: termSeq}
+
+	format, err := output.ParseFormat(c.String("format"))
+	if err != nil {
+		return nil, usagef("", "--format: %v", err)
+	}
+	cfg.output = output.Options{
+		Unordered:  c.Bool("unordered"),
+		LineBuffer: c.Bool("line-buffer"),
+		Ungroup:    c.Bool("ungroup"),
+		Format:     format,
+		Tag:        c.Bool("tag"),
+		TagString:  tagString,
+		Multi:      multi,
+	}
+	if format != output.Raw && (cfg.output.LineBuffer || cfg.output.Ungroup) {
+		return nil, usagef("drop --line-buffer/--ungroup", "--format %s needs each job's whole output", c.String("format"))
+	}
+	return cfg, nil
+}
+
+// jobSource opens the input and groups it into jobs.
+func (cfg *config) jobSource(stdin io.Reader) (*exec.JobSource, error) {
+	src, err := input.Open(cfg.input, stdin, cfg.specs)
+	if err != nil {
+		return nil, err
+	}
+	jobs := exec.NewJobSource(src)
+	jobs.MaxArgs = cfg.maxArgs
+	jobs.Workers = cfg.workers
+	jobs.Key = cfg.key
+	if cfg.expand.Multi && cfg.maxArgs <= 1 {
+		jobs.Pack = cfg.expand.Template
+	}
+	return jobs, nil
+}
+
+// execute runs the pipeline and returns the exit code.
+func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
+	jobs, err := cfg.jobSource(stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "pmap: error: %v\n", err)
+		return exitUsage
+	}
+	bufOut := bufio.NewWriterSize(stdout, 64<<10)
+	if cfg.dryRun {
+		return cfg.dryRunJobs(jobs, bufOut, stderr)
+	}
+
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	// Set from the signal goroutine and from output's writers.
+	var pipeClosed atomic.Bool
+	var exitSignal atomic.Int32
+	cfg.output.Stdout, cfg.output.Stderr = bufOut, stderr
+	cfg.output.OnBroken = func() {
+		pipeClosed.Store(true)
+		cancel(errors.New("stdout closed"))
+	}
+	w := output.New(cfg.output)
+
+	sp := spool.New(outputBudget, "")
+	defer sp.Close()
+	drain := make(chan struct{})
+	engine := &exec.Engine{
+		Workers: cfg.workers,
+		Runner:  cfg.process,
+		Expand:  &cfg.expand,
+		Spool:   sp,
+		Drain:   drain,
+	}
+	if cfg.output.LineBuffer || cfg.output.Ungroup {
+		engine.Live = w.Live
+	}
+	if cfg.verbose {
+		engine.OnStart = w.Verbose
+	}
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+	sigDone := make(chan struct{})
+	defer close(sigDone)
+	go func() {
+		hup := false
+		for {
+			select {
+			case <-sigDone:
+				return
+			case s := <-sigs:
+				switch s {
+				case syscall.SIGHUP:
+					if !hup {
+						hup = true
+						close(drain)
+					}
+				case syscall.SIGINT, syscall.SIGTERM:
+					if exitSignal.Load() != 0 {
+						cfg.process.KillAll(syscall.SIGKILL)
+						continue
+					}
+					code := int32(exitInterrupted)
+					if s == syscall.SIGTERM {
+						code = exitTerminated
+					}
+					exitSignal.Store(code)
+					cancel(fmt.Errorf("pmap got %v", s))
+				}
+			}
+		}
+	}()
+
+	results := make(chan *exec.Result, cfg.workers)
+	var runErr error
+	go func() {
+		runErr = engine.Run(ctx, jobs, results)
+		close(results)
+	}()
+	w.Consume(results)
+	bufOut.Flush()
+
+	switch {
+	case pipeClosed.Load():
+		return exitClosedPipe
+	case exitSignal.Load() != 0:
+		w.Summary.WriteTo(stderr)
+		return int(exitSignal.Load())
+	case runErr != nil:
+		w.Summary.WriteTo(stderr)
+		fmt.Fprintf(stderr, "pmap: error: %v\n", runErr)
+		return exitUsage
+	}
+	w.Summary.WriteTo(stderr)
+	if w.Summary.Failed > 0 {
+		return exitJobsFailed
+	}
+	return exitOK
+}
+
+// dryRunJobs prints each job's command and starts nothing. The slot shown
+// by {%} is the one the job would get with every job taking equally long.
+func (cfg *config) dryRunJobs(jobs *exec.JobSource, out *bufio.Writer, stderr io.Writer) int {
+	code := exitOK
+	var line []byte
+	for {
+		j, err := jobs.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			out.Flush()
+			fmt.Fprintf(stderr, "pmap: error: %v\n", err)
+			return exitUsage
+		}
+		if j.Err == nil {
+			slot := int((j.Seq-1)%int64(cfg.workers)) + 1
+			line, err = cfg.expand.AppendLine(line[:0], j, slot)
+			if err == nil {
+				line = append(line, '\n')
+				if _, err := out.Write(line); err != nil {
+					return exitClosedPipe
+				}
+				continue
+			}
+			j.Err = err
+		}
+		code = exitJobsFailed
+		fmt.Fprintf(stderr, "pmap: job %d: %v\n", j.Seq, j.Err)
+	}
+	if err := out.Flush(); err != nil {
+		return exitClosedPipe
+	}
+	return code
+}
