@@ -71,7 +71,7 @@ func TestProcessEnvironmentAndStdin(t *testing.T) {
 }
 
 func TestProcessOwnGroup(t *testing.T) {
-	_, out, _ := runArgv(t, context.Background(), "sh", "-c", `ps -o pgid= -p $$; echo $$`)
+	_, out, _ := runArgv(t, context.Background(), "sh", "-c", `cut -d' ' -f5 /proc/$$/stat; echo $$`)
 	f := strings.Fields(out)
 	if len(f) != 2 || f[0] != f[1] {
 		t.Fatalf("job is not the leader of its own process group: %q", out)

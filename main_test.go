@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"pmap": func() { os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"waitfile": cmdWaitFile,
+			"gone":     cmdGone,
+		},
+	})
+}
+
+// cmdWaitFile waits until FILE holds at least N lines (default 1):
+// waitfile FILE [N]
+func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitfile FILE [LINES]")
+	}
+	want := 1
+	if len(args) == 2 {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		want = n
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		if err == nil && strings.Count(string(data), "\n") >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("%s: no %d lines after 20s", args[0], want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cmdGone checks that no process whose pid is listed in FILE (one per
+// line) is alive, waiting up to 5s for them to be reaped: gone FILE
+func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: gone FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	pids := strings.Fields(string(data))
+	if len(pids) == 0 {
+		ts.Fatalf("%s lists no pids", args[0])
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, p := range pids {
+		pid, err := strconv.Atoi(p)
+		ts.Check(err)
+		for processAlive(pid) {
+			if time.Now().After(deadline) {
+				syscall.Kill(pid, syscall.SIGKILL)
+				ts.Fatalf("process %d is still running", pid)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// processAlive reports whether pid runs (a zombie waiting for its parent
+// to reap it has stopped running).
+func processAlive(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || !strings.HasPrefix(s[i+1:], " Z")
+}

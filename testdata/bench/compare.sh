@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# compare.sh: times pmap against xargs -P, GNU parallel and rush in one run on
+# this machine and prints a table (jobs/s, ratio to xargs -P, peak RSS).
+#
+#   testdata/bench/compare.sh            # 5,000 jobs, 2 workers, 1,000,000 dry-run records
+#   JOBS=2000 WORKERS=4 testdata/bench/compare.sh
+#
+# GNU parallel and GNU time are installed from Debian when missing. rush is
+# not in the registries these machines reach: it is measured only when a
+# `rush` binary is already on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+JOBS=${JOBS:-5000}
+WORKERS=${WORKERS:-2}
+DRY=${DRY_RECORDS:-1000000}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null && $sudo apt-get install -y -qq "$2" >/dev/null
+}
+need parallel parallel
+[ -x /usr/bin/time ] || need /usr/bin/time time
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/pmap" .
+PMAP="$tmp/pmap"
+seq "$JOBS" >"$tmp/jobs.txt"
+seq "$DRY" >"$tmp/dry.txt"
+
+rows=()
+xargs_rate=""
+
+# measure WORKLOAD TOOL COUNT COMMAND: runs COMMAND (stdout discarded),
+# records wall seconds and peak RSS.
+measure() {
+  local workload=$1 tool=$2 count=$3 cmd=$4
+  /usr/bin/time -f "%e %M" -o "$tmp/time" bash -c "$cmd" >/dev/null 2>"$tmp/stderr" || {
+    echo "compare.sh: $tool failed on $workload:" >&2; cat "$tmp/stderr" >&2; return 1; }
+  local secs kb rate ratio
+  read -r secs kb <"$tmp/time"
+  rate=$(awk -v n="$count" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
+  if [ "$tool" = "xargs -P$WORKERS" ]; then xargs_rate=$rate; fi
+  ratio=$(awk -v r="$rate" -v x="${xargs_rate:-0}" 'BEGIN { if (x > 0) printf "%.2fx", r / x; else printf "-" }')
+  rows+=("$(printf '| %-22s | %-16s | %8s | %10s | %9s | %8.1f |' "$workload" "$tool" "$secs" "$rate" "$ratio" "$(awk -v k="$kb" 'BEGIN{print k/1024}')")")
+}
+
+have_rush=false
+command -v rush >/dev/null 2>&1 && have_rush=true
+
+for workload in true echo; do
+  xargs_rate=""
+  if [ "$workload" = true ]; then
+    label="$JOBS x true"
+    measure "$label" "xargs -P$WORKERS" "$JOBS" "xargs -P$WORKERS -n1 true <'$tmp/jobs.txt'"
+    measure "$label" "pmap -n$WORKERS" "$JOBS" "'$PMAP' -n$WORKERS true <'$tmp/jobs.txt'"
+    measure "$label" "GNU parallel" "$JOBS" "parallel --will-cite -j$WORKERS true <'$tmp/jobs.txt'"
+    $have_rush && measure "$label" "rush" "$JOBS" "rush -j $WORKERS true <'$tmp/jobs.txt'"
+  else
+    label="$JOBS x echo {}"
+    measure "$label" "xargs -P$WORKERS" "$JOBS" "xargs -P$WORKERS -I{} echo {} <'$tmp/jobs.txt'"
+    measure "$label" "pmap -n$WORKERS" "$JOBS" "'$PMAP' -n$WORKERS echo {} <'$tmp/jobs.txt'"
+    measure "$label" "GNU parallel" "$JOBS" "parallel --will-cite -j$WORKERS echo {} <'$tmp/jobs.txt'"
+    $have_rush && measure "$label" "rush" "$JOBS" "rush -j $WORKERS 'echo {}' <'$tmp/jobs.txt'"
+  fi
+done
+
+xargs_rate=""
+label="--dry-run $DRY recs"
+measure "$label" "pmap" "$DRY" "'$PMAP' --dry-run -n$WORKERS echo {} <'$tmp/dry.txt'"
+if [ "${DRY_GNU:-0}" = 1 ]; then
+  measure "$label" "GNU parallel" "$DRY" "parallel --will-cite --dry-run -j$WORKERS echo {} <'$tmp/dry.txt'"
+fi
+
+echo "pmap $("$PMAP" --version | awk '{print $2}'), $(nproc) CPUs, $(date -u +%Y-%m-%d)"
+$have_rush || echo "rush: not on PATH (not in the package registries here); not measured"
+echo
+echo "| workload               | tool             |  seconds |     jobs/s | vs xargs  | RSS MiB  |"
+echo "|------------------------|------------------|----------|------------|-----------|----------|"
+printf '%s\n' "${rows[@]}"
