@@ -49,13 +49,17 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
-		sliceFlag(catInput, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
-		stringFlag(catInput, "key", nil, "", "the key of each job, a `TEMPLATE` (default {#})"),
+
+		// Template
+		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
+		// --key has no PMAP_KEY variable: jobs get PMAP_KEY (their key), and
+		// a pmap run inside a job must not take it for its own --key.
+		&cli.StringFlag{Name: "key", Usage: "the key of each job, a `TEMPLATE` (default {#})", Category: catTemplate},
 
 		// Running
 		stringFlag(catRunning, "workers", []string{"n", "j"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
 		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell"),
-		stringFlag(catRunning, "shell", nil, "sh", "the shell for the shell backend and for commands read as records"),
+		stringFlag(catRunning, "shell", nil, "sh", "the `SHELL` for the shell backend and for commands read as records"),
 		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),
 		boolFlag(catRunning, "dry-run", nil, "print each command, shell-quoted, and run nothing"),
 
@@ -75,12 +79,16 @@ func flags() []cli.Flag {
 // parser accepts what GNU users type: glued values (-n4, -j4, -N2, -d,),
 // grouped short switches (-kv), and GNU parallel's `--header :`. Parsing
 // stops at the first word of the template, as it does in the flag package.
-func normalizeArgs(args []string, fl []cli.Flag) []string {
+// given holds the primary name of every option the command line sets, so
+// that the command line can win over PMAP_<NAME> variables.
+func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string]bool) {
 	takesValue := map[string]bool{}
-	isBool := map[string]bool{}
+	isBool := map[string]bool{"help": true, "h": true, "version": true, "V": true}
+	primary := map[string]string{}
 	for _, f := range fl {
 		_, b := f.(*cli.BoolFlag)
 		for _, n := range f.Names() {
+			primary[n] = f.Names()[0]
 			if b {
 				isBool[n] = true
 			} else {
@@ -88,20 +96,22 @@ func normalizeArgs(args []string, fl []cli.Flag) []string {
 			}
 		}
 	}
-	isBool["help"], isBool["h"], isBool["version"], isBool["V"] = true, true, true, true
-	out := append([]string(nil), args[:1]...)
+	given = map[string]bool{}
+	out = append([]string(nil), args[:1]...)
 	for i := 1; i < len(args); i++ {
 		a := args[i]
 		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
-			return append(out, args[i:]...)
+			return append(out, args[i:]...), given
 		}
 		name := strings.TrimLeft(a, "-")
-		if eq := strings.IndexByte(name, '='); eq >= 0 {
+		if n, _, ok := strings.Cut(name, "="); ok {
+			given[primary[n]] = true
 			out = append(out, a)
 			continue
 		}
 		switch {
 		case takesValue[name]:
+			given[primary[name]] = true
 			out = append(out, a)
 			if i+1 < len(args) {
 				i++
@@ -109,6 +119,7 @@ func normalizeArgs(args []string, fl []cli.Flag) []string {
 			}
 			continue
 		case isBool[name]:
+			given[primary[name]] = true
 			out = append(out, a)
 			if name == "header" && i+1 < len(args) && args[i+1] == ":" {
 				i++ // GNU parallel's --header takes a value; ':' means the first line
@@ -120,23 +131,21 @@ func normalizeArgs(args []string, fl []cli.Flag) []string {
 			continue
 		}
 		if first := name[:1]; takesValue[first] {
+			given[primary[first]] = true
 			out = append(out, "-"+first, name[1:])
 			continue
 		}
-		split := true
 		for _, c := range name {
 			if !isBool[string(c)] {
-				split = false
-				break
+				out = append(out, a) // not a group of switches: the parser reports it
+				goto next
 			}
 		}
-		if !split {
-			out = append(out, a)
-			continue
-		}
 		for _, c := range name {
+			given[primary[string(c)]] = true
 			out = append(out, "-"+string(c))
 		}
+	next:
 	}
-	return out
+	return out, given
 }

@@ -42,7 +42,7 @@ type config struct {
 
 // configure turns the command line into a config, checking every value
 // before anything runs.
-func configure(c *cli.Context) (*config, error) {
+func configure(c *cli.Context, given map[string]bool) (*config, error) {
 	words, specs, err := input.SplitArgs(c.Args().Slice())
 	if err != nil {
 		return nil, usagef("", "%v", err)
@@ -50,12 +50,22 @@ func configure(c *cli.Context) (*config, error) {
 	cfg := &config{specs: specs, dryRun: c.Bool("dry-run"), verbose: c.Bool("verbose")}
 
 	delim := "\n"
+	null, delimSet := c.Bool("null"), c.String("delimiter") != ""
+	if null && delimSet {
+		// The command line wins over PMAP_NULL / PMAP_DELIMITER.
+		switch {
+		case given["delimiter"] && !given["null"]:
+			null = false
+		case given["null"] && !given["delimiter"]:
+			delimSet = false
+		default:
+			return nil, usagef("use one of them", "-0 and -d both set the record delimiter")
+		}
+	}
 	switch {
-	case c.Bool("null") && c.IsSet("delimiter"):
-		return nil, usagef("use one of them", "-0 and -d both set the record delimiter")
-	case c.Bool("null"):
+	case null:
 		delim = "\x00"
-	case c.IsSet("delimiter"):
+	case delimSet:
 		if delim, err = input.ParseDelimiter(c.String("delimiter")); err != nil {
 			return nil, usagef("", "-d: %v", err)
 		}
@@ -69,7 +79,7 @@ func configure(c *cli.Context) (*config, error) {
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
 		Link:      c.Bool("link"),
-		ArgFiles:  c.StringSlice("arg-file"),
+		ArgFiles:  argFiles(c, given),
 	}
 
 	vars := map[string]string{}
@@ -319,4 +329,20 @@ func (cfg *config) dryRunJobs(jobs *exec.JobSource, out *bufio.Writer, stderr io
 		return exitClosedPipe
 	}
 	return code
+}
+
+// argFiles are the -a files. An empty PMAP_ARG_FILE means none, as an
+// empty variable does for every other option.
+func argFiles(c *cli.Context, given map[string]bool) []string {
+	files := c.StringSlice("arg-file")
+	if given["arg-file"] {
+		return files
+	}
+	var set []string
+	for _, f := range files {
+		if f != "" {
+			set = append(set, f)
+		}
+	}
+	return set
 }

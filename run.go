@@ -42,8 +42,10 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 // error to the exit code of the spec, in this one place.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := exitOK
-	app := newApp(stdin, stdout, stderr, &code)
-	err := app.Run(normalizeArgs(args, app.Flags))
+	inv := &invocation{}
+	app := newApp(stdin, stdout, stderr, &code, inv)
+	args, inv.given = normalizeArgs(args, app.Flags)
+	err := app.Run(args)
 	var ee *exitError
 	var ue *usageError
 	switch {
@@ -63,7 +65,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
-func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.App {
+// invocation is what run learns of the command line besides the flag values.
+type invocation struct {
+	// given names the options set on the command line (not from PMAP_*).
+	given map[string]bool
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int, inv *invocation) *cli.App {
 	app := &cli.App{
 		Name:                      "pmap",
 		Usage:                     "run a command for every input record, in parallel",
@@ -84,7 +92,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.App {
 			return usagef("run 'pmap --help' to see the options", "%s", msg)
 		},
 		Action: func(c *cli.Context) error {
-			cfg, err := configure(c)
+			cfg, err := configure(c, inv.given)
 			if err != nil {
 				return err
 			}

@@ -57,26 +57,38 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 		}
 	}()
 
-	var wg sync.WaitGroup
+	// Free slots, lowest first at the start: job 1 runs on slot 1, as in
+	// GNU parallel, and a slot is reused only once its job has ended.
+	free := make(chan int, e.Workers)
 	for slot := 1; slot <= e.Workers; slot++ {
+		free <- slot
+	}
+	var wg sync.WaitGroup
+	for {
+		var slot int
+		select {
+		case slot = <-free:
+		case <-ctx.Done():
+		case <-e.Drain:
+		}
+		if slot == 0 {
+			break
+		}
+		var j *Job
+		var ok bool
+		select {
+		case j, ok = <-queue:
+		case <-ctx.Done():
+		case <-e.Drain:
+		}
+		if !ok || ctx.Err() != nil || drained(e.Drain) {
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				var j *Job
-				var ok bool
-				select {
-				case j, ok = <-queue:
-				case <-ctx.Done():
-					return
-				case <-e.Drain:
-					return
-				}
-				if !ok || ctx.Err() != nil || drained(e.Drain) {
-					return
-				}
-				results <- e.run(ctx, j, slot)
-			}
+			results <- e.run(ctx, j, slot)
+			free <- slot
 		}()
 	}
 	wg.Wait()

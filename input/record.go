@@ -11,14 +11,16 @@ type Record struct {
 	// Seq is the 1-based position of the record among all records read.
 	Seq int64
 	// Line is the 1-based line (or record) number in the record's source,
-	// used to name the record in error messages.
+	// used to name the record in error messages. For several sources it is
+	// the first source's.
 	Line int64
 	// Raw is the record as read, without its delimiter. For several :::
 	// sources it is the values joined by a space; for CSV it is the fields
-	// re-encoded as one CSV line.
+	// re-encoded as one CSV line (a malformed row keeps its text as read).
 	Raw string
 	// Fields are the record's columns (--colsep, --csv, --tsv, JSON arrays,
-	// one value per ::: source); nil when the record is not split.
+	// one value per ::: source, or a split source's fields in its place);
+	// nil when the record is not split.
 	Fields []string
 	// Header names Fields (--header); nil otherwise. It is shared by every
 	// record of a source.
@@ -33,6 +35,7 @@ type Record struct {
 
 // Header holds the field names of a source read with --header.
 type Header struct {
+	// Names are the field names in column order.
 	Names []string
 	index map[string]int
 }

@@ -36,6 +36,9 @@ func (s *Summary) Add(r *exec.Result) {
 	s.byStatus[r.Status]++
 	if s.first == nil || r.Job.Seq < s.first.seq {
 		f := &firstFailure{seq: r.Job.Seq, command: r.Command.String()}
+		if f.command == "" {
+			f.command = r.Job.Input() // the template could not be expanded for it
+		}
 		if r.Err != nil {
 			f.err = r.Err.Error()
 		}

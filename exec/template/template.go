@@ -4,7 +4,13 @@
 // in Shell mode it is inserted as a single-quoted shell word.
 package template
 
-import "github.com/pmap-dev/pmap/input"
+import (
+	"fmt"
+	"strings"
+	"unsafe"
+
+	"github.com/pmap-dev/pmap/input"
+)
 
 // Mode says what an expansion produces.
 type Mode int
@@ -45,41 +51,120 @@ type Data struct {
 	Slot int
 }
 
-// Template is a compiled command template.
-type Template struct{}
+// Template is a compiled command template. It is immutable after Compile
+// and safe for concurrent use.
+type Template struct {
+	mode Mode
+	// hasRepl is set when the template holds a replacement string.
+	hasRepl bool
+	// appendRec is set when the record is appended (no replacement string).
+	appendRec bool
+	words     []eword  // Exec
+	groups    []tgroup // Shell, Plain
+	cost      costs
+}
 
 // Compile parses the template words (joined by single spaces, as GNU parallel
-// does) once.
-func Compile(words []string, opt Options) (*Template, error) { panic("unimplemented") }
+// does) once. It fails on a template that cannot work for any record: an
+// unterminated quote, {0}, an empty command; the error names the column.
+func Compile(words []string, opt Options) (*Template, error) {
+	s := strings.Join(words, " ")
+	t := &Template{mode: opt.Mode}
+	br := &braces{s: s, opt: &opt, dollr: opt.Mode != Plain}
+	var err error
+	switch opt.Mode {
+	case Exec:
+		if t.words, err = compileExec(s, br, opt.ContextReplace); err != nil {
+			return nil, err
+		}
+		if len(t.words) == 0 {
+			return nil, &compileError{msg: "empty command"}
+		}
+		t.appendRec = !br.any && !opt.NoAppend
+	case Shell:
+		if strings.TrimSpace(s) == "" {
+			return nil, &compileError{msg: "empty command"}
+		}
+		if t.groups, err = compileShell(s, br, opt.ContextReplace, opt.NoAppend); err != nil {
+			return nil, err
+		}
+		t.appendRec = !br.any && !opt.NoAppend
+	case Plain:
+		if t.groups, err = compilePlain(s, br); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, &compileError{msg: fmt.Sprintf("unknown mode %d", opt.Mode)}
+	}
+	t.hasRepl = br.any
+	t.cost = t.measure()
+	return t, nil
+}
 
-// Argv expands an Exec template into argv.
-func (t *Template) Argv(d *Data) ([]string, error) { panic("unimplemented") }
+// Argv expands an Exec template into argv. The slice costs one allocation,
+// plus one per word that holds a replacement string; literal words are
+// shared between calls, so callers must not modify the strings' bytes
+// (they cannot) or rely on the slice's spare capacity.
+func (t *Template) Argv(d *Data) ([]string, error) {
+	if t.mode != Exec {
+		return nil, fmt.Errorf("template: Argv of a non-Exec template")
+	}
+	return t.argv(d)
+}
 
 // String expands a Shell or Plain template into one string; for an Exec
-// template it returns the argv shell-quoted and joined by spaces.
-func (t *Template) String(d *Data) (string, error) { panic("unimplemented") }
+// template it returns the argv shell-quoted and joined by spaces (the first
+// word also protected from being read as an assignment or keyword), so
+// that piping it to sh runs the same argv. It computes the length first
+// and allocates once.
+func (t *Template) String(d *Data) (string, error) {
+	x := newExpander(d)
+	var n int
+	var err error
+	if t.mode == Exec {
+		n, err = t.execStringLen(&x)
+	} else {
+		n, err = t.textLen(&x)
+	}
+	if err != nil || n == 0 {
+		return "", err
+	}
+	b, err := t.appendTo(make([]byte, 0, n), &x)
+	if err != nil {
+		return "", err
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+}
 
 // AppendString is String appending to dst, for allocation-free hot paths
-// such as --dry-run.
-func (t *Template) AppendString(dst []byte, d *Data) ([]byte, error) { panic("unimplemented") }
+// such as --dry-run: it allocates nothing when dst has room. On error dst
+// is returned unchanged.
+func (t *Template) AppendString(dst []byte, d *Data) ([]byte, error) {
+	x := newExpander(d)
+	out, err := t.appendTo(dst, &x)
+	if err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+func (t *Template) appendTo(dst []byte, x *expander) ([]byte, error) {
+	if t.mode == Exec {
+		return t.appendExecString(dst, x)
+	}
+	return t.appendText(dst, x)
+}
 
 // HasReplacement reports whether the template as written holds any
-// replacement string.
-func (t *Template) HasReplacement() bool { panic("unimplemented") }
+// replacement string. Without one the record is appended (except for
+// Plain templates and NoAppend).
+func (t *Template) HasReplacement() bool { return t.hasRepl }
 
 // FixedCost is the argument-space (bytes of strings plus pointers) that a
 // job of this template takes whatever its records; RecordCost is what each
 // more record adds. -X packing uses them to stay under the system limit.
-func (t *Template) FixedCost() int { panic("unimplemented") }
+// Both are estimates that err on the large side.
+func (t *Template) FixedCost() int { return t.cost.fixed }
 
 // RecordCost: see FixedCost.
-func (t *Template) RecordCost(r *input.Record) int { panic("unimplemented") }
-
-// NeedsShell reports whether the template text uses shell syntax (pipes,
-// lists, redirections, expansions, globs, keywords...) so that auto must
-// run it through a shell.
-func NeedsShell(words []string) bool { panic("unimplemented") }
-
-// Quote returns s as one shell word: bare when it is made only of safe
-// characters, single-quoted otherwise (” for the empty string).
-func Quote(s string) string { panic("unimplemented") }
+func (t *Template) RecordCost(r *input.Record) int { return t.cost.record(r) }

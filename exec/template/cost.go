@@ -1,0 +1,129 @@
+package template
+
+import "github.com/pmap-dev/pmap/input"
+
+// costs estimates the argument space of a job for -X packing: each argv
+// string costs its bytes, a NUL and a pointer.
+type costs struct {
+	fixed  int  // whatever the records
+	perRec int  // per record, whatever its size (repeated words)
+	vals   int  // how many times each record's text is inserted
+	quoted bool // values are shell-quoted (Shell mode)
+	append bool // the record is appended as arguments
+}
+
+const (
+	argOverhead   = 1 + 8 // NUL + pointer
+	shellOverhead = 32    // "sh" "-c" around the script
+	seqCost       = 20    // digits of {#}
+	slotCost      = 10    // digits of {%}
+)
+
+// record is the cost of one more record r.
+func (c *costs) record(r *input.Record) int {
+	n := c.perRec
+	if c.vals > 0 {
+		n += c.vals * c.valueCost(r.Raw)
+	}
+	if c.append {
+		if r.Fields != nil {
+			for _, f := range r.Fields {
+				n += c.valueCost(f) + argOverhead
+			}
+		} else {
+			n += c.valueCost(r.Raw) + argOverhead
+		}
+	}
+	return n
+}
+
+func (c *costs) valueCost(s string) int {
+	if c.quoted {
+		return quotedLen(s)
+	}
+	return len(s)
+}
+
+// constCost estimates a replacement string that does not depend on the
+// records; ok is false for one that does.
+func (c *costs) constCost(p *placeholder) (int, bool) {
+	switch {
+	case p.kind == kSeq:
+		return seqCost, true
+	case p.kind == kSlot:
+		return slotCost, true
+	case p.kind == kName && !p.perRecord:
+		return c.valueCost(p.varVal), true
+	}
+	return 0, false
+}
+
+// measure computes the template's costs.
+func (t *Template) measure() costs {
+	c := costs{append: t.appendRec, quoted: t.mode == Shell}
+	if t.mode == Exec {
+		for i := range t.words {
+			w := &t.words[i]
+			if w.pieces == nil {
+				c.fixed += len(w.lit) + argOverhead
+				continue
+			}
+			n := argOverhead
+			for _, p := range w.pieces {
+				if p.ph == nil {
+					n += len(p.lit)
+				} else if k, ok := c.constCost(p.ph); ok {
+					n += k
+				} else {
+					c.vals++
+					if !w.repeat {
+						c.perRec++ // the space joining -N/-X values
+					}
+				}
+			}
+			if w.repeat {
+				c.perRec += n
+			} else {
+				c.fixed += n
+			}
+		}
+		return c
+	}
+	if t.mode == Shell {
+		c.fixed = shellOverhead
+	}
+	c.fixed += argOverhead
+	for gi := range t.groups {
+		g := &t.groups[gi]
+		n := 0
+		if g.repeat {
+			n++ // the space between repetitions
+		}
+		for _, p := range g.pieces {
+			switch {
+			case p.appendArgs:
+			case p.ph == nil:
+				n += len(p.lit)
+			default:
+				if k, ok := c.constCost(p.ph); ok {
+					n += k
+				} else {
+					c.vals++
+					if !g.repeat {
+						c.perRec++
+					}
+				}
+			}
+		}
+		if g.repeat {
+			c.perRec += n
+		} else {
+			c.fixed += n
+		}
+	}
+	if c.quoted && c.vals > 0 {
+		// backquotes and double quotes add escapes; stay on the safe side
+		c.perRec += 2 * c.vals
+	}
+	return c
+}

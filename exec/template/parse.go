@@ -1,0 +1,244 @@
+package template
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// kind says what a replacement string stands for.
+type kind uint8
+
+const (
+	kRecord kind = iota // {} and its modifiers: the record (all of them with -N/-X)
+	kField              // {n}, {-n}: field (or, with -N/-X, argument) n
+	kName               // {name}, {a.b}: named field, JSON path or --var
+	kSeq                // {#}
+	kSlot               // {%}
+)
+
+// modifier is the path operation applied to a value: GNU parallel's
+// {.} {/} {//} {/.} and their {n...} / {name...} forms.
+type modifier uint8
+
+const (
+	modNone      modifier = iota
+	modNoExt              // .
+	modBase               // /
+	modDir                // //
+	modBaseNoExt          // /.
+)
+
+// placeholder is one compiled replacement string.
+type placeholder struct {
+	kind kind
+	mod  modifier
+	// n is the field number for kField: > 0 from the start, < 0 from the end.
+	n int
+	// name is the field name or JSON path for kName.
+	name string
+	// isVar and varVal hold the --var of the same name, used when the
+	// record has no such field (record fields win over vars).
+	isVar  bool
+	varVal string
+	// perRecord is set when the value comes from each record: {} and record
+	// names. With -N/-X it is joined over the job's records, and with -X
+	// (ContextReplace) its word is repeated once per record.
+	perRecord bool
+	// text is the replacement string as written, for messages.
+	text string
+}
+
+// Error is a compile error: a bad template, located by its column.
+type compileError struct {
+	col int // 1-based, in runes, in the joined template; 0 when unknown
+	msg string
+}
+
+func (e *compileError) Error() string {
+	if e.col <= 0 {
+		return "template: " + e.msg
+	}
+	return fmt.Sprintf("template column %d: %s", e.col, e.msg)
+}
+
+// errAt builds a compile error at byte offset i of s.
+func errAt(s string, i int, format string, args ...any) error {
+	if i > len(s) {
+		i = len(s)
+	}
+	return &compileError{col: utf8.RuneCountInString(s[:i]) + 1, msg: fmt.Sprintf(format, args...)}
+}
+
+// braceKind is what matchBrace found at a '{' or '}'.
+type braceKind uint8
+
+const (
+	braceLiteral braceKind = iota // an ordinary character
+	braceOpen                     // "{{": a literal '{'
+	braceClose                    // "}}" closing an earlier "{{": a literal '}'
+	bracePH                       // a replacement string
+)
+
+// braces finds replacement strings and brace escapes. It is shared by every
+// mode so that a template means the same thing whatever runs it. open counts
+// the "{{" escapes not yet closed: "}}" is an escape only when it closes one,
+// so that awk programs ending in "}}" stay as written.
+type braces struct {
+	s     string
+	opt   *Options
+	open  int
+	dollr bool // a '$' before a name-style group makes it shell syntax, not a replacement string
+	// any is set once any replacement string was seen.
+	any bool
+}
+
+// match looks at s[i] ('{' or '}'). It returns what is there and its length.
+// prevDollar tells whether s[i-1] is a '$' (for the ${name} rule).
+func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, error) {
+	s := b.s
+	if s[i] == '}' {
+		if b.open > 0 && i+1 < len(s) && s[i+1] == '}' {
+			b.open--
+			return braceClose, 2, nil, nil
+		}
+		return braceLiteral, 1, nil, nil
+	}
+	if i+1 < len(s) && s[i+1] == '{' {
+		b.open++
+		return braceOpen, 2, nil, nil
+	}
+	j := i + 1
+	for j < len(s) && contentByte(s[j]) {
+		j++
+	}
+	if j >= len(s) || s[j] != '}' {
+		return braceLiteral, 1, nil, nil
+	}
+	p, err := b.parse(s[i+1:j], prevDollar && b.dollr)
+	if err != nil {
+		return 0, 0, nil, errAt(s, i, "%v", err)
+	}
+	if p == nil {
+		return braceLiteral, 1, nil, nil
+	}
+	p.text = s[i : j+1]
+	b.any = true
+	return bracePH, j + 1 - i, p, nil
+}
+
+// contentByte reports whether c may appear between the braces of a
+// replacement string. Anything else (space, quotes, '$', another brace)
+// means the group is literal text, like awk's '{print $1}'.
+func contentByte(c byte) bool {
+	return nameByte(c) || c == '.' || c == '/' || c == '#' || c == '%'
+}
+
+// nameByte reports whether c may appear in a field name or path segment.
+// Bytes of multi-byte UTF-8 characters are allowed so that {größe} works.
+func nameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c == '_' || c == '-' || c == '@' || c == ':' || c >= 0x80
+}
+
+// maxField bounds field numbers so that arithmetic on them cannot overflow.
+const maxField = 1 << 30
+
+// parse compiles the text between the braces. It returns nil (and no
+// error) when the group is not a replacement string and stays literal.
+func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
+	switch c {
+	case "":
+		return &placeholder{kind: kRecord, perRecord: true}, nil
+	case "#":
+		return &placeholder{kind: kSeq}, nil
+	case "%":
+		return &placeholder{kind: kSlot}, nil
+	}
+	base, mod := splitModifier(c)
+	if base == "" {
+		return &placeholder{kind: kRecord, mod: mod, perRecord: true}, nil
+	}
+	if n, ok, err := fieldNumber(base); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return &placeholder{kind: kField, mod: mod, n: n}, nil
+	}
+	if !validName(base) || afterDollar {
+		return nil, nil
+	}
+	val, isVar := b.opt.Vars[base]
+	if !isVar && !b.opt.Named {
+		return nil, nil
+	}
+	return &placeholder{kind: kName, mod: mod, name: base, isVar: isVar, varVal: val, perRecord: !isVar}, nil
+}
+
+// splitModifier splits a trailing /. // / or . off c. The longest suffix
+// wins, so {a//} is a's dirname and {a/.} its basename without extension.
+func splitModifier(c string) (string, modifier) {
+	switch {
+	case strings.HasSuffix(c, "/."):
+		return c[:len(c)-2], modBaseNoExt
+	case strings.HasSuffix(c, "//"):
+		return c[:len(c)-2], modDir
+	case strings.HasSuffix(c, "/"):
+		return c[:len(c)-1], modBase
+	case strings.HasSuffix(c, "."):
+		return c[:len(c)-1], modNoExt
+	}
+	return c, modNone
+}
+
+// fieldNumber parses "3" or "-3". ok is false when s is not a number at
+// all (then it may be a name); err is set for a number that cannot be a
+// field (0, or absurdly large).
+func fieldNumber(s string) (n int, ok bool, err error) {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" {
+		return 0, false, nil
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return 0, false, nil
+		}
+	}
+	v, perr := strconv.Atoi(digits)
+	if perr != nil || v > maxField {
+		return 0, true, fmt.Errorf("field number %s is too large", s)
+	}
+	if v == 0 {
+		return 0, true, fmt.Errorf("field number %s is not valid; fields start at 1", s)
+	}
+	if s[0] == '-' {
+		v = -v
+	}
+	return v, true, nil
+}
+
+// validName reports whether s is a field name or a dotted JSON path: parts
+// separated by single dots, made of name bytes, the first part not starting
+// with a digit or '-' (those are field numbers).
+func validName(s string) bool {
+	if s == "" || s[0] == '-' || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	prevDot := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '.' {
+			if prevDot {
+				return false
+			}
+			prevDot = true
+			continue
+		}
+		if !nameByte(c) {
+			return false
+		}
+		prevDot = false
+	}
+	return !prevDot
+}

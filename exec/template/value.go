@@ -1,0 +1,268 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/pmap-dev/pmap/input"
+)
+
+// ErrNoField is matched (errors.Is) by the error an expansion returns when a
+// replacement string names a field or argument the record does not have.
+// The job fails with it instead of running with an empty value: a command
+// run with a silently missing argument (rm -rf dir/{name}) can do harm.
+var ErrNoField = errors.New("record has no such field")
+
+// fieldError says which field is missing and what the record has.
+type fieldError struct {
+	n    int    // field number, or 0 for a name
+	name string // field name or JSON path
+	have int    // number of fields the record has
+	obj  bool   // the record is a JSON object (numbers do not apply)
+}
+
+func (e *fieldError) Error() string {
+	switch {
+	case e.name != "":
+		return fmt.Sprintf("record has no field %q", e.name)
+	case e.obj:
+		return fmt.Sprintf("record has no field %d (it is a JSON object; use {name})", e.n)
+	}
+	return fmt.Sprintf("record has no field %d (it has %d)", e.n, e.have)
+}
+
+func (e *fieldError) Is(target error) bool { return target == ErrNoField }
+
+// expander is the state of one expansion: the data, and scratch space for
+// the digits of {#} and {%} so that they cost no allocation.
+type expander struct {
+	d   *Data
+	num [20]byte
+}
+
+var noData Data
+
+func newExpander(d *Data) expander {
+	if d == nil {
+		d = &noData
+	}
+	return expander{d: d}
+}
+
+// count is how many parts p expands to: with -N/-X a per-record
+// replacement string outside a repeated word yields one part per record
+// (joined by single spaces); everything else yields one. rep is the record
+// index of a word repeated by ContextReplace, or -1.
+func (x *expander) count(p *placeholder, rep int) int {
+	if rep < 0 && p.perRecord && x.d.Multi {
+		return len(x.d.Records)
+	}
+	return 1
+}
+
+// part returns part k of p's value. A {#}/{%} result lives in x.num and is
+// valid only until the next call.
+func (x *expander) part(p *placeholder, rep, k int) (string, error) {
+	d := x.d
+	var s string
+	switch p.kind {
+	case kSeq:
+		return x.itoa(d.Seq), nil
+	case kSlot:
+		return x.itoa(int64(d.Slot)), nil
+	case kRecord:
+		if r := x.record(p, rep, k); r != nil {
+			if r.Err != nil {
+				return "", r.Err
+			}
+			s = r.Raw
+		}
+	case kField:
+		var err error
+		if s, err = x.field(p.n); err != nil {
+			return "", err
+		}
+	case kName:
+		r := x.record(p, rep, k)
+		v, ok, err := named(r, p.name)
+		switch {
+		case err != nil && p.isVar:
+			s = p.varVal // a constant needs no readable record
+		case err != nil:
+			return "", err
+		case ok:
+			s = v
+		case p.isVar:
+			s = p.varVal
+		default:
+			return "", &fieldError{name: p.name}
+		}
+	}
+	return applyMod(s, p.mod), nil
+}
+
+// itoa formats v into x.num without allocating.
+func (x *expander) itoa(v int64) string {
+	b := strconv.AppendInt(x.num[:0], v, 10)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// record is the record a per-record part reads: the repeated word's
+// record, record k of a -N/-X job, or the job's (first) record.
+func (x *expander) record(p *placeholder, rep, k int) *input.Record {
+	recs := x.d.Records
+	switch {
+	case rep >= 0 && rep < len(recs):
+		return &recs[rep]
+	case rep < 0 && p.perRecord && x.d.Multi && k < len(recs):
+		return &recs[k]
+	case len(recs) > 0:
+		return &recs[0]
+	}
+	return nil
+}
+
+// field resolves {n}. With -N/-X it is argument n, and a missing one is
+// empty (GNU parallel: seq 5 | parallel -N2 echo {1}-{2} ends "5-").
+// Otherwise it is field n of the record, and a missing one is an error.
+func (x *expander) field(n int) (string, error) {
+	recs := x.d.Records
+	if x.d.Multi {
+		i := index(n, len(recs))
+		if i < 0 {
+			return "", nil
+		}
+		if recs[i].Err != nil {
+			return "", recs[i].Err
+		}
+		return recs[i].Raw, nil
+	}
+	if len(recs) == 0 {
+		return "", &fieldError{n: n}
+	}
+	r := &recs[0]
+	if r.Err != nil {
+		return "", r.Err
+	}
+	if r.Fields != nil {
+		if i := index(n, len(r.Fields)); i >= 0 {
+			return r.Fields[i], nil
+		}
+		return "", &fieldError{n: n, have: len(r.Fields)}
+	}
+	switch v := r.JSON.(type) {
+	case []any:
+		if i := index(n, len(v)); i >= 0 {
+			s, _ := input.Lookup(v[i], "")
+			return s, nil
+		}
+		return "", &fieldError{n: n, have: len(v)}
+	case map[string]any:
+		return "", &fieldError{n: n, obj: true}
+	}
+	// A record that is not split has exactly one field: itself.
+	if n == 1 || n == -1 {
+		return r.Raw, nil
+	}
+	return "", &fieldError{n: n, have: 1}
+}
+
+// index turns field number n (1-based, or negative from the end) into a
+// slice index below length, or -1.
+func index(n, length int) int {
+	i := n - 1
+	if n < 0 {
+		i = length + n
+	}
+	if i < 0 || i >= length {
+		return -1
+	}
+	return i
+}
+
+// named looks name up in r: a --header column, then a JSON path.
+func named(r *input.Record, name string) (string, bool, error) {
+	if r == nil {
+		return "", false, nil
+	}
+	if r.Err != nil {
+		return "", false, r.Err
+	}
+	if i := r.Header.Index(name); i >= 0 {
+		if i < len(r.Fields) {
+			return r.Fields[i], true, nil
+		}
+		return "", false, nil
+	}
+	if r.JSON != nil {
+		v, ok := input.Lookup(r.JSON, name)
+		return v, ok, nil
+	}
+	return "", false, nil
+}
+
+// applyMod applies a GNU parallel path modifier. Every result is a
+// substring of s or a constant, so it never allocates.
+func applyMod(s string, m modifier) string {
+	switch m {
+	case modNoExt:
+		return noExt(s)
+	case modBase:
+		return base(s)
+	case modDir:
+		return dirname(s)
+	case modBaseNoExt:
+		return noExt(base(s))
+	}
+	return s
+}
+
+// noExt removes a final ".ext" where ext holds no '/' (GNU: s:\.[^/.]*$::),
+// so "foo.tar.gz" -> "foo.tar", ".hidden" -> "", "sub.dir/bar" unchanged.
+func noExt(s string) string {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 || strings.IndexByte(s[i+1:], '/') >= 0 {
+		return s
+	}
+	return s[:i]
+}
+
+// base is what follows the last '/' (GNU: s:^.*/::), so "/" -> "".
+func base(s string) string {
+	return s[strings.LastIndexByte(s, '/')+1:]
+}
+
+// dirname is Perl's File::Basename::dirname, which GNU parallel uses for
+// {//}: "b.c" -> ".", "/" -> "/", "a/b/" -> "a" (a trailing slash does not
+// make a directory its own parent).
+func dirname(s string) string {
+	d, b := fileparse(s)
+	d = stripSlashes(d)
+	if b == "" {
+		d, _ = fileparse(d)
+		d = stripSlashes(d)
+	}
+	return d
+}
+
+// fileparse splits s after its last '/'; with no '/' the directory is "./".
+func fileparse(s string) (dir, file string) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 {
+		return "./", s
+	}
+	return s[:i+1], s[i+1:]
+}
+
+// stripSlashes removes trailing slashes but keeps the first byte, so "/"
+// stays "/" (Perl: s{(.)/*\z}{$1}s).
+func stripSlashes(d string) string {
+	j := len(d)
+	for j > 1 && d[j-1] == '/' {
+		j--
+	}
+	return d[:j]
+}

@@ -1,0 +1,169 @@
+package output
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/spool"
+	"github.com/pmap-dev/pmap/input"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestTagWriter(t *testing.T) {
+	tests := []struct {
+		writes []string
+		want   string
+	}{
+		{[]string{"a\nb\n"}, "T\ta\nT\tb\n"},
+		{[]string{"a", "b\nc"}, "T\tab\nT\tc"},
+		{[]string{"\n\n"}, "T\t\nT\t\n"},
+		{[]string{""}, ""},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		w := newTagWriter(&b, "T\t")
+		for _, s := range tt.writes {
+			w.Write([]byte(s))
+		}
+		if b.String() != tt.want {
+			t.Errorf("%q: got %q want %q", tt.writes, b.String(), tt.want)
+		}
+	}
+}
+
+func result(sp *spool.Spool, seq int64, in, out string) *exec.Result {
+	r := &exec.Result{
+		Job:    &exec.Job{Seq: seq, Key: "k", Records: []input.Record{{Seq: seq, Raw: in}}},
+		Status: exec.StatusOK, Stdout: sp.NewBuffer(), Stderr: sp.NewBuffer(),
+	}
+	r.Stdout.Write([]byte(out))
+	return r
+}
+
+func consume(w *Writer, rs ...*exec.Result) {
+	ch := make(chan *exec.Result, len(rs))
+	for _, r := range rs {
+		ch <- r
+	}
+	close(ch)
+	w.Consume(ch)
+}
+
+func TestOrderedAndUnordered(t *testing.T) {
+	sp := spool.New(1<<20, t.TempDir())
+	defer sp.Close()
+	for _, unordered := range []bool{false, true} {
+		var out, errOut bytes.Buffer
+		w := New(Options{Stdout: &out, Stderr: &errOut, Unordered: unordered, Tag: true})
+		consume(w, result(sp, 3, "c", "3\n"), result(sp, 1, "a", "1\n"), result(sp, 2, "b", "2\n"))
+		want := "a\t1\nb\t2\nc\t3\n"
+		if unordered {
+			want = "c\t3\na\t1\nb\t2\n"
+		}
+		if out.String() != want {
+			t.Errorf("unordered=%v: got %q want %q", unordered, out.String(), want)
+		}
+		if w.Summary.Total != 3 || w.Summary.Failed != 0 {
+			t.Errorf("summary %+v", w.Summary)
+		}
+	}
+	if sp.InMemory() != 0 {
+		t.Errorf("written results were not released: %d bytes held", sp.InMemory())
+	}
+}
+
+func TestGapsAreFlushedAtEnd(t *testing.T) {
+	sp := spool.New(1<<20, t.TempDir())
+	defer sp.Close()
+	var out bytes.Buffer
+	w := New(Options{Stdout: &out, Stderr: &out})
+	// Job 2 never reports (an interrupted run): 3 still gets written.
+	consume(w, result(sp, 3, "c", "3\n"), result(sp, 1, "a", "1\n"))
+	if out.String() != "1\n3\n" {
+		t.Fatalf("got %q", out.String())
+	}
+}
+
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, syscall.EPIPE }
+
+func TestClosedStdoutCallsOnBrokenOnce(t *testing.T) {
+	sp := spool.New(1<<20, t.TempDir())
+	defer sp.Close()
+	calls := 0
+	w := New(Options{Stdout: brokenPipe{}, Stderr: &bytes.Buffer{}, OnBroken: func() { calls++ }})
+	consume(w, result(sp, 1, "a", "1\n"), result(sp, 2, "b", "2\n"))
+	if calls != 1 {
+		t.Fatalf("OnBroken called %d times", calls)
+	}
+}
+
+func TestLineBufferKeepsLinesWhole(t *testing.T) {
+	var out bytes.Buffer
+	w := New(Options{Stdout: &out, Stderr: &out, LineBuffer: true, Tag: true})
+	a, _ := w.Live(&exec.Job{Seq: 1, Records: []input.Record{{Raw: "A"}}}, 1)
+	b, _ := w.Live(&exec.Job{Seq: 2, Records: []input.Record{{Raw: "B"}}}, 2)
+	a.Write([]byte("a1 "))
+	b.Write([]byte("b1\nb2"))
+	a.Write([]byte("more\n"))
+	a.(interface{ Close() error }).Close()
+	b.(interface{ Close() error }).Close()
+	if got, want := out.String(), "B\tb1\nA\ta1 more\nB\tb2"; got != want {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	var s Summary
+	s.Add(&exec.Result{Job: &exec.Job{Seq: 1}, Status: exec.StatusOK})
+	s.Add(&exec.Result{Job: &exec.Job{Seq: 3}, Status: exec.StatusFailed, Command: exec.Command{Argv: []string{"false"}}, Err: errors.New("exit status 1")})
+	s.Add(&exec.Result{Job: &exec.Job{Seq: 2}, Status: exec.StatusSignal, Command: exec.Command{Script: "kill -SEGV $$"}, Err: errors.New("killed by SIGSEGV")})
+	var b bytes.Buffer
+	s.WriteTo(&b)
+	want := "pmap: 2 of 3 jobs failed (1 failed, 1 signal); first: job 2 (kill -SEGV $$): killed by SIGSEGV\n"
+	if b.String() != want {
+		t.Fatalf("got %q\nwant %q", b.String(), want)
+	}
+}
+
+func TestRecordGolden(t *testing.T) {
+	sp := spool.New(1<<20, t.TempDir())
+	defer sp.Close()
+	start := time.Date(2026, 11, 21, 10, 0, 0, 123456000, time.UTC)
+	mk := func(r *exec.Result, out, errOut string) *exec.Result {
+		r.Stdout, r.Stderr = sp.NewBuffer(), sp.NewBuffer()
+		r.Stdout.Write([]byte(out))
+		r.Stderr.Write([]byte(errOut))
+		r.Start, r.Duration, r.Attempts = start, 12300*time.Microsecond, 1
+		return r
+	}
+	results := []*exec.Result{
+		mk(&exec.Result{Job: &exec.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "a.txt"}}}, Command: exec.Command{Argv: []string{"gzip", "-9", "a.txt"}}, Slot: 1, Status: exec.StatusOK}, "done\n", ""),
+		mk(&exec.Result{Job: &exec.Job{Seq: 2, Key: "b", Records: []input.Record{{Raw: "b\tc", Fields: []string{"b", "c"}}}}, Command: exec.Command{Script: "cat 'b' | wc"}, Slot: 2, Status: exec.StatusFailed, Exit: 1, Err: errors.New("exit status 1")}, "", "no such file\n"),
+		mk(&exec.Result{Job: &exec.Job{Seq: 3, Key: "3", Records: []input.Record{{Raw: `{"id":3,"url":"x"}`, JSON: map[string]any{"id": 3}}}}, Command: exec.Command{Argv: []string{"crash"}}, Slot: 1, Status: exec.StatusSignal, Exit: -1, Signal: "SIGSEGV", Err: errors.New("killed by SIGSEGV")}, "\xff\xfe binary", ""),
+	}
+	var got []byte
+	for _, r := range results {
+		got = appendRecord(got, r)
+	}
+	golden := filepath.Join("testdata", "records.golden.jsonl")
+	if *update {
+		os.WriteFile(golden, got, 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("records differ from %s (run with -update after checking):\n%s", golden, got)
+	}
+}
