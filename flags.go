@@ -62,6 +62,11 @@ func flags() []cli.Flag {
 		stringFlag(catRunning, "shell", nil, "sh", "the `SHELL` for the shell backend and for commands read as records"),
 		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),
 		boolFlag(catRunning, "dry-run", nil, "print each command, shell-quoted, and run nothing"),
+		stringFlag(catRunning, "timeout", nil, "", "stop a job after `D` (1.5s, 2m, seconds) or N% of the median runtime"),
+		stringFlag(catRunning, "retries", nil, "0", "give a failed job up to `N` more attempts"),
+		stringFlag(catRunning, "retry-delay", nil, "0", "wait `D` before the first retry, doubling each time"),
+		stringFlag(catRunning, "halt", nil, "never", "stop the run: `POLICY` soon|now,fail|success|done=N or N%"),
+		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
 
 		// Output
 		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
@@ -70,8 +75,13 @@ func flags() []cli.Flag {
 		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),
 		boolFlag(catOutput, "tag", nil, "prefix each output line with the record and a TAB"),
 		stringFlag(catOutput, "tagstring", nil, "", "prefix each output line with `TEMPLATE` and a TAB"),
-		stringFlag(catOutput, "format", nil, "raw", "stdout: `raw` job output, or json result records"),
+		stringFlag(catOutput, "format", nil, "raw", "stdout: `raw` job output, json result records, or a json map by key"),
 		boolFlag(catOutput, "verbose", []string{"v"}, "print each command on stderr before it runs"),
+		stringFlag(catOutput, "results", nil, "", "also write every job's JSON record to `FILE` (JSON lines)"),
+		stringFlag(catOutput, "failed", nil, "", "write the input records of failed jobs to `FILE`, to re-run them"),
+		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
+		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
+		boolFlag(catOutput, "resume-failed", nil, "like --resume, but run the jobs that failed again"),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -38,6 +39,17 @@ type config struct {
 	verbose bool
 	process *exec.Process
 	output  output.Options
+
+	timeout    exec.Timeout
+	retries    int
+	retryDelay time.Duration
+	halt       exec.Halt
+	results    string // --results FILE
+	failed     string // --failed FILE
+	joblog     string // --joblog FILE
+	resume     bool
+	resumeAll  bool // --resume-failed: failed jobs run again
+	sources    int  // input sources, for --failed
 }
 
 // configure turns the command line into a config, checking every value
@@ -174,6 +186,10 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 	if format != output.Raw && (cfg.output.LineBuffer || cfg.output.Ungroup) {
 		return nil, usagef("drop --line-buffer/--ungroup", "--format %s needs each job's whole output", c.String("format"))
 	}
+	if err := cfg.configureFailures(c, given); err != nil {
+		return nil, err
+	}
+	cfg.sources = len(specs) + len(cfg.input.ArgFiles)
 	return cfg, nil
 }
 
@@ -215,18 +231,26 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		pipeClosed.Store(true)
 		cancel(errors.New("stdout closed"))
 	}
-	w := output.New(cfg.output)
-
+	drain := make(chan struct{})
 	sp := spool.New(outputBudget, "")
 	defer sp.Close()
-	drain := make(chan struct{})
 	engine := &exec.Engine{
-		Workers: cfg.workers,
-		Runner:  cfg.process,
-		Expand:  &cfg.expand,
-		Spool:   sp,
-		Drain:   drain,
+		Workers:    cfg.workers,
+		Runner:     cfg.process,
+		Expand:     &cfg.expand,
+		Spool:      sp,
+		Drain:      drain,
+		Timeout:    cfg.timeout,
+		Retries:    cfg.retries,
+		RetryDelay: cfg.retryDelay,
+		Halt:       cfg.halt,
 	}
+	closeLogs, err := cfg.openLogs(engine)
+	if err != nil {
+		fmt.Fprintf(stderr, "pmap: error: %v\n", err)
+		return exitUsage
+	}
+	w := output.New(cfg.output)
 	if cfg.output.LineBuffer || cfg.output.Ungroup {
 		engine.Live = w.Live
 	}
@@ -276,6 +300,7 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 	}()
 	w.Consume(results)
 	bufOut.Flush()
+	logErr := closeLogs()
 
 	switch {
 	case pipeClosed.Load():
@@ -289,6 +314,13 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	w.Summary.WriteTo(stderr)
+	if logErr != nil {
+		fmt.Fprintf(stderr, "pmap: error: %v\n", logErr)
+		return exitUsage
+	}
+	if halted, onFailure := engine.Halted(); halted && onFailure {
+		return exitJobsFailed
+	}
 	if w.Summary.Failed > 0 {
 		return exitJobsFailed
 	}
@@ -345,4 +377,96 @@ func argFiles(c *cli.Context, given map[string]bool) []string {
 		}
 	}
 	return set
+}
+
+// configureFailures reads the options of timeouts, retries, halting and
+// the logs that let a run be resumed.
+func (cfg *config) configureFailures(c *cli.Context, given map[string]bool) error {
+	var err error
+	if s := c.String("timeout"); s != "" {
+		if cfg.timeout, err = exec.ParseTimeout(s); err != nil {
+			return usagef("", "%v", err)
+		}
+	}
+	if cfg.retries, err = strconv.Atoi(c.String("retries")); err != nil || cfg.retries < 0 {
+		return usagef("", "--retries %q: want a whole number, 0 or more", c.String("retries"))
+	}
+	if cfg.retryDelay, err = exec.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
+		return usagef("", "--retry-delay: %v", err)
+	}
+	if cfg.halt, err = exec.ParseHalt(c.String("halt")); err != nil {
+		return usagef("", "%v", err)
+	}
+	if c.Bool("fail-fast") {
+		if given["halt"] {
+			return usagef("--fail-fast is --halt now,fail=1: give one of them", "--fail-fast and --halt both set")
+		}
+		cfg.halt = exec.Halt{Kind: exec.HaltFail, Now: true, Count: 1}
+	}
+	cfg.results, cfg.failed, cfg.joblog = c.String("results"), c.String("failed"), c.String("joblog")
+	cfg.resume = c.Bool("resume") || c.Bool("resume-failed")
+	cfg.resumeAll = c.Bool("resume-failed")
+	if cfg.resume && cfg.joblog == "" {
+		return usagef("add --joblog FILE: resuming reads it", "--resume needs --joblog")
+	}
+	return nil
+}
+
+// openLogs opens the --results, --failed and --joblog files and reads the
+// joblog for --resume. close closes what was opened and reports write errors.
+func (cfg *config) openLogs(engine *exec.Engine) (close func() error, err error) {
+	var closers []func() error
+	close = func() error {
+		var first error
+		for _, c := range closers {
+			if err := c(); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	defer func() {
+		if err != nil {
+			close()
+		}
+	}()
+	if cfg.resume {
+		r, err := output.ReadResume(cfg.joblog, cfg.resumeAll)
+		if err != nil {
+			return close, err
+		}
+		engine.Skip = r.Skip
+	}
+	if cfg.joblog != "" {
+		jl, err := output.OpenJoblog(cfg.joblog, cfg.resume)
+		if err != nil {
+			return close, err
+		}
+		cfg.output.Joblog = jl
+		closers = append(closers, jl.Close)
+	}
+	if cfg.failed != "" {
+		fw, err := output.OpenFailed(cfg.failed, cfg.input.Delimiter, cfg.sources)
+		if err != nil {
+			return close, err
+		}
+		cfg.output.Failed = fw
+		closers = append(closers, fw.Close)
+	}
+	if cfg.results != "" {
+		f, err := os.Create(cfg.results)
+		if err != nil {
+			return close, fmt.Errorf("--results: %w", err)
+		}
+		bw := bufio.NewWriter(f)
+		cfg.output.Results = bw
+		closers = append(closers, func() error {
+			if err := bw.Flush(); err != nil {
+				f.Close()
+				return fmt.Errorf("--results: %w", err)
+			}
+			return f.Close()
+		})
+	}
+	return close, nil
 }

@@ -11,6 +11,28 @@ import (
 	"github.com/pmap-dev/pmap/exec/spool"
 )
 
+// Reasons a job did not run or was stopped; they are the Err (wrapped) of
+// its Result, so that sinks can tell them apart with errors.Is.
+var (
+	// ErrTimeout: the job ran past --timeout.
+	ErrTimeout = errors.New("timed out")
+	// ErrHalted: a --halt policy stopped the run before or while the job ran.
+	ErrHalted = errors.New("stopped by --halt")
+	// ErrNotNeeded: a --halt success/done policy was met; the job was not
+	// needed. It is not a failure.
+	ErrNotNeeded = errors.New("not run: the --halt condition was met")
+	// ErrResumed: the joblog shows the job already ran (--resume). It is not
+	// a failure.
+	ErrResumed = errors.New("already ran (--resume)")
+)
+
+// Failed reports whether r counts as a failure of the run: it did not
+// succeed, and it was not skipped because it had already run or was no
+// longer needed.
+func (r *Result) Failed() bool {
+	return r.Status != StatusOK && !errors.Is(r.Err, ErrResumed) && !errors.Is(r.Err, ErrNotNeeded)
+}
+
 // Engine runs jobs on a fixed set of worker slots.
 type Engine struct {
 	// Workers is the number of slots; slot numbers are 1..Workers and a slot
@@ -28,13 +50,49 @@ type Engine struct {
 	// Drain, when closed, stops starting jobs while running ones finish
 	// (SIGHUP).
 	Drain <-chan struct{}
+
+	// Timeout stops a job that runs too long (--timeout).
+	Timeout Timeout
+	// Retries is how many more attempts a failed job gets; RetryDelay the
+	// wait before the first retry, doubled before each next one.
+	Retries    int
+	RetryDelay time.Duration
+	// Halt stops the run on a condition (--halt).
+	Halt Halt
+	// Skip reports whether a job with this command already ran (--resume);
+	// it is asked once per job.
+	Skip func(cmd Command) bool
+
+	runtimes runtimes
+	mu       sync.Mutex
+	stats    haltStats
+	halted   chan struct{}
+	haltOnce sync.Once
+	stopNow  context.CancelCauseFunc
+}
+
+// Halted reports whether a --halt policy stopped the run, and whether that
+// policy counts failures (exit status 1) rather than successes or jobs done.
+func (e *Engine) Halted() (halted, onFailure bool) {
+	if e.halted == nil || !drained(e.halted) {
+		return false, false
+	}
+	return true, e.Halt.Kind == HaltFail
 }
 
 // Run reads jobs and sends one Result per job to results, then returns once
-// every started job has ended. It does not close results. Cancelling ctx
-// stops starting jobs and stops running ones; jobs not started are not
-// reported. The error is a failure to read input.
+// every started job has ended. It does not close results.
+//
+// Cancelling ctx (a signal, a closed stdout) stops starting jobs and stops
+// running ones; jobs not started then are not reported. A --halt policy
+// stops starting jobs too, but every job of the input is still reported:
+// those that did not run as skipped. The error is a failure to read input.
 func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Result) error {
+	e.halted = make(chan struct{})
+	runCtx, stopNow := context.WithCancelCause(ctx)
+	defer stopNow(nil)
+	e.stopNow = stopNow
+
 	queue := make(chan *Job, 2*e.Workers)
 	var readErr error
 	go func() {
@@ -47,6 +105,9 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 				}
 				return
 			}
+			e.mu.Lock()
+			e.stats.read++
+			e.mu.Unlock()
 			select {
 			case queue <- j:
 			case <-ctx.Done():
@@ -65,15 +126,6 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 	}
 	var wg sync.WaitGroup
 	for {
-		var slot int
-		select {
-		case slot = <-free:
-		case <-ctx.Done():
-		case <-e.Drain:
-		}
-		if slot == 0 {
-			break
-		}
 		var j *Job
 		var ok bool
 		select {
@@ -84,10 +136,27 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 		if !ok || ctx.Err() != nil || drained(e.Drain) {
 			break
 		}
+		var slot int
+		select {
+		case slot = <-free:
+		case <-e.halted:
+		case <-ctx.Done():
+		case <-e.Drain:
+		}
+		if ctx.Err() != nil || drained(e.Drain) {
+			break
+		}
+		if drained(e.halted) {
+			if slot != 0 {
+				free <- slot
+			}
+			results <- e.skipped(j)
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results <- e.run(ctx, j, slot)
+			results <- e.run(runCtx, j, slot)
 			free <- slot
 		}()
 	}
@@ -99,8 +168,47 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 	return readErr
 }
 
+// skipped is the result of a job that a --halt policy kept from running.
+func (e *Engine) skipped(j *Job) *Result {
+	err := ErrHalted
+	if e.Halt.Kind != HaltFail {
+		err = ErrNotNeeded
+	}
+	r := &Result{Job: j, Status: StatusSkipped, Exit: -1, Err: err, Start: time.Now()}
+	if j.Err == nil {
+		r.Command, _ = e.Expand.Command(j, 0) // what would have run, for the record
+	}
+	return r
+}
+
+// finish counts r for --halt and stops the run when the policy is met.
+func (e *Engine) finish(r *Result) {
+	if errors.Is(r.Err, ErrResumed) {
+		return
+	}
+	e.mu.Lock()
+	e.stats.done++
+	if r.Status == StatusOK {
+		e.stats.succeeded++
+	} else {
+		e.stats.failed++
+	}
+	reached := e.Halt.reached(e.stats)
+	e.mu.Unlock()
+	if !reached {
+		return
+	}
+	e.haltOnce.Do(func() {
+		close(e.halted)
+		if e.Halt.Now {
+			e.stopNow(ErrHalted)
+		}
+	})
+}
+
 func (e *Engine) run(ctx context.Context, j *Job, slot int) *Result {
-	r := &Result{Job: j, Slot: slot, Attempts: 1, Exit: -1, Start: time.Now()}
+	r := &Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
+	defer e.finish(r)
 	if j.Err != nil {
 		r.Status, r.Err = StatusError, j.Err
 		return r
@@ -111,26 +219,80 @@ func (e *Engine) run(ctx context.Context, j *Job, slot int) *Result {
 		r.Status, r.Err = StatusError, fmt.Errorf("template: %w", err)
 		return r
 	}
+	if e.Skip != nil && e.Skip(cmd) {
+		r.Status, r.Err = StatusSkipped, ErrResumed
+		return r
+	}
 	if e.OnStart != nil {
 		e.OnStart(r)
 	}
-	t := &Task{Job: j, Slot: slot, Command: cmd}
+	delay := e.RetryDelay
+	for attempt := 1; ; attempt++ {
+		r.Attempts = attempt
+		r.Start = time.Now()
+		e.attempt(ctx, r)
+		if r.Status == StatusOK || r.Status == StatusError || attempt > e.Retries || ctx.Err() != nil {
+			break
+		}
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+			delay *= 2
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if r.Status == StatusOK {
+		e.runtimes.add(r.Duration)
+	}
+	return r
+}
+
+// attempt runs the job once, filling r.
+func (e *Engine) attempt(ctx context.Context, r *Result) {
+	r.Release() // a retry keeps only the last attempt's output
+	t := &Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
 	if e.Live != nil {
-		t.Stdout, t.Stderr = e.Live(j, slot)
+		t.Stdout, t.Stderr = e.Live(r.Job, r.Slot)
 	} else {
 		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
 		t.Stdout, t.Stderr = r.Stdout, r.Stderr
 	}
-	out := e.Runner.Run(ctx, t)
+	jobCtx := ctx
+	limit := e.Timeout.limit(&e.runtimes)
+	if limit > 0 {
+		var cancel context.CancelFunc
+		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", ErrTimeout, limit))
+		defer cancel()
+	}
+	out := e.Runner.Run(jobCtx, t)
 	r.Duration = time.Since(r.Start)
 	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
 	if r.Status == StatusOK {
 		r.Exit = 0
+		return
 	}
-	if out.Stopped && r.Status != StatusOK {
-		r.Err = fmt.Errorf("stopped (%v): %w", context.Cause(ctx), r.Err)
+	if !out.Stopped {
+		return
 	}
-	return r
+	// pmap stopped the job: say why, rather than blame the job.
+	cause := context.Cause(jobCtx)
+	switch {
+	case errors.Is(cause, ErrTimeout):
+		r.Status, r.Err = StatusTimeout, cause
+	case errors.Is(cause, ErrHalted) && e.Halt.Kind != HaltFail:
+		r.Status, r.Err = StatusSkipped, fmt.Errorf("%w (stopped with %s)", ErrNotNeeded, r.Signal)
+	case errors.Is(cause, ErrHalted):
+		r.Status, r.Err = StatusSkipped, fmt.Errorf("%w now (sent %s)", ErrHalted, r.Signal)
+	default:
+		r.Status, r.Err = StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
+	}
+	r.Exit = -1
 }
 
 func drained(c <-chan struct{}) bool {

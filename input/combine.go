@@ -283,11 +283,13 @@ func (j *joiner) header(parts []Record) *Header {
 		return j.h
 	}
 	j.heads = j.heads[:0]
-	var names []string
+	var names, raws []string
 	for _, p := range parts {
 		j.heads = append(j.heads, p.Header)
 		names = append(names, p.Header.Names...)
+		raws = append(raws, p.Header.Raw)
 	}
 	j.h = NewHeader(names)
+	j.h.Raw = strings.Join(raws, " ") // as the records' Raw is joined
 	return j.h
 }

@@ -86,7 +86,9 @@ func TestCombinePassThrough(t *testing.T) {
 func TestCombineFieldsHeadersErrors(t *testing.T) {
 	bad := &RecordError{Source: "t", Line: 2, Err: ErrInvalidCSV}
 	h1 := NewHeader([]string{"p", "q"})
+	h1.Raw = "p,q"
 	h2 := NewHeader([]string{"r"})
+	h2.Raw = "r"
 	srcs := []Source{
 		&sliceSource{{Line: 7, Raw: "1,2", Fields: []string{"1", "2"}, Header: h1}, {Line: 8, Raw: "3", Fields: []string{"3"}, Header: h1}},
 		&sliceSource{{Raw: "x", Header: h2, Fields: []string{"x"}}, {Raw: "y,z", Err: bad, Header: h2}},
@@ -105,7 +107,7 @@ func TestCombineFieldsHeadersErrors(t *testing.T) {
 		t.Fatalf("raws %q lines %v", raws(recs), lines(recs))
 	}
 	h := recs[0].Header
-	if h == nil || !slices.Equal(h.Names, []string{"p", "q", "r"}) || recs[3].Header != h {
+	if h == nil || !slices.Equal(h.Names, []string{"p", "q", "r"}) || h.Raw != "p,q r" || recs[3].Header != h {
 		t.Fatalf("header %+v not shared", h)
 	}
 	if recs[0].Err != nil || recs[1].Err != bad || recs[3].Err != bad {

@@ -35,6 +35,7 @@ func (s *headerSource) Next() (Record, error) {
 			names = []string{first.Raw}
 		}
 		s.h = NewHeader(names)
+		s.h.Raw = first.Raw
 	}
 	rec, err := s.src.Next()
 	if err == nil {

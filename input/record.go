@@ -37,6 +37,9 @@ type Record struct {
 type Header struct {
 	// Names are the field names in column order.
 	Names []string
+	// Raw is the header record as read, so that --failed can write it back
+	// before the failed records.
+	Raw   string
 	index map[string]int
 }
 

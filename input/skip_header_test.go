@@ -25,7 +25,7 @@ func TestWithHeader(t *testing.T) {
 		t.Fatalf("records do not share one header: %+v", recs)
 	}
 	h := recs[0].Header
-	if !slices.Equal(h.Names, []string{"x", "y", "x"}) || h.Index("y") != 1 || h.Index("x") != 0 || h.Index("z") != -1 {
+	if !slices.Equal(h.Names, []string{"x", "y", "x"}) || h.Raw != "x\ty\tx" || h.Index("y") != 1 || h.Index("x") != 0 || h.Index("z") != -1 {
 		t.Fatalf("header %+v", h)
 	}
 	if !reflect.DeepEqual(fieldsOf(recs), [][]string{{"1", "2", "3"}, {"4", "5", "6"}}) || recs[0].Line != 2 {

@@ -153,7 +153,7 @@ func TestRecordGolden(t *testing.T) {
 	}
 	var got []byte
 	for _, r := range results {
-		got = appendRecord(got, r)
+		got = appendRecord(got, r, true)
 	}
 	golden := filepath.Join("testdata", "records.golden.jsonl")
 	if *update {

@@ -11,13 +11,17 @@ import (
 	"github.com/pmap-dev/pmap/input"
 )
 
-// appendRecord appends r's JSON result record (SPEC 5) and a newline.
-func appendRecord(b []byte, r *exec.Result) []byte {
+// appendRecord appends r's JSON result record (SPEC 5) and a newline;
+// without withKey the "key" field is left out (--format map uses the key as
+// the record's name).
+func appendRecord(b []byte, r *exec.Result, withKey bool) []byte {
 	j := r.Job
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendInt(b, j.Seq, 10)
-	b = append(b, `,"key":`...)
-	b = appendString(b, j.Key)
+	if withKey {
+		b = append(b, `,"key":`...)
+		b = appendString(b, j.Key)
+	}
 	b = append(b, `,"input":`...)
 	if len(j.Records) == 1 {
 		b = appendInput(b, &j.Records[0])

@@ -18,6 +18,7 @@ type Summary struct {
 }
 
 type firstFailure struct {
+	own     bool // failed by itself, not skipped or stopped by pmap
 	seq     int64
 	command string
 	err     string
@@ -26,7 +27,7 @@ type firstFailure struct {
 // Add counts r.
 func (s *Summary) Add(r *exec.Result) {
 	s.Total++
-	if r.OK() {
+	if !r.Failed() {
 		return
 	}
 	s.Failed++
@@ -34,8 +35,12 @@ func (s *Summary) Add(r *exec.Result) {
 		s.byStatus = make(map[exec.Status]int)
 	}
 	s.byStatus[r.Status]++
-	if s.first == nil || r.Job.Seq < s.first.seq {
-		f := &firstFailure{seq: r.Job.Seq, command: r.Command.String()}
+	// The first failure is the lowest job number among the jobs that failed
+	// on their own; jobs pmap skipped or stopped are named only when no
+	// other job failed.
+	own := r.Status != exec.StatusSkipped
+	if s.first == nil || (own && !s.first.own) || (own == s.first.own && r.Job.Seq < s.first.seq) {
+		f := &firstFailure{seq: r.Job.Seq, command: r.Command.String(), own: own}
 		if f.command == "" {
 			f.command = r.Job.Input() // the template could not be expanded for it
 		}

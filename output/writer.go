@@ -16,6 +16,8 @@ const (
 	Raw Format = iota
 	// JSON writes one result record per job (SPEC 5).
 	JSON
+	// Map writes one JSON object mapping each job's key to its record.
+	Map
 )
 
 // ParseFormat reads --format.
@@ -25,8 +27,10 @@ func ParseFormat(s string) (Format, error) {
 		return Raw, nil
 	case "json":
 		return JSON, nil
+	case "map":
+		return Map, nil
 	}
-	return 0, fmt.Errorf("format %q: want raw or json", s)
+	return 0, fmt.Errorf("format %q: want raw, json or map", s)
 }
 
 // Options configure a Writer.
@@ -45,6 +49,13 @@ type Options struct {
 	Multi bool
 	// OnBroken is called once when stdout turns out to be a closed pipe.
 	OnBroken func()
+
+	// Results receives every job's JSON record (--results), in output order.
+	Results io.Writer
+	// Joblog logs finished jobs in completion order (--joblog).
+	Joblog *Joblog
+	// Failed receives the input of failed jobs (--failed).
+	Failed *Failed
 }
 
 // Writer consumes results and writes them out.
@@ -52,6 +63,9 @@ type Writer struct {
 	opt     Options
 	out     sink
 	err     sink
+	results sink
+	record  []byte
+	mapped  int // records written into the --format map object
 	Summary Summary
 }
 
@@ -60,6 +74,7 @@ func New(opt Options) *Writer {
 	w := &Writer{opt: opt}
 	w.out = sink{w: opt.Stdout, onBroken: opt.OnBroken}
 	w.err = sink{w: opt.Stderr}
+	w.results = sink{w: opt.Results}
 	return w
 }
 
@@ -72,6 +87,7 @@ func (w *Writer) Consume(results <-chan *exec.Result) {
 	next := int64(1)
 	for r := range results {
 		w.Summary.Add(r)
+		w.opt.Joblog.Write(r)
 		if w.opt.Unordered {
 			w.emit(r)
 		} else {
@@ -97,6 +113,14 @@ func (w *Writer) Consume(results <-chan *exec.Result) {
 		}
 		next++
 	}
+	if w.opt.Format == Map {
+		w.out.mu.Lock()
+		if w.mapped == 0 {
+			w.out.write([]byte("{"))
+		}
+		w.out.write([]byte("}\n"))
+		w.out.mu.Unlock()
+	}
 	w.flush()
 }
 
@@ -104,6 +128,9 @@ func (w *Writer) flush() {
 	w.out.mu.Lock()
 	w.out.flush()
 	w.out.mu.Unlock()
+	if w.opt.Results != nil {
+		w.results.flush()
+	}
 	w.err.mu.Lock()
 	w.err.flush()
 	w.err.mu.Unlock()
@@ -111,10 +138,36 @@ func (w *Writer) flush() {
 
 func (w *Writer) emit(r *exec.Result) {
 	defer r.Release()
-	if w.opt.Format == JSON {
-		rec := appendRecord(nil, r)
+	w.opt.Failed.Write(r)
+	if w.opt.Results != nil || w.opt.Format == JSON {
+		w.record = appendRecord(w.record[:0], r, true)
+		if w.opt.Results != nil {
+			w.results.write(w.record)
+		}
+	}
+	switch w.opt.Format {
+	case JSON:
 		w.out.mu.Lock()
-		w.out.write(rec)
+		w.out.write(w.record)
+		w.out.mu.Unlock()
+		return
+	case Map:
+		// The object is written as results come, not held to the end: the
+		// bytes are the same and memory stays bounded.
+		b := w.record[:0]
+		if w.mapped == 0 {
+			b = append(b, '{')
+		} else {
+			b = append(b, ',')
+		}
+		w.mapped++
+		b = appendString(b, r.Job.Key)
+		b = append(b, ':')
+		b = appendRecord(b, r, false)
+		b = b[:len(b)-1] // no newline inside the object
+		w.record = b
+		w.out.mu.Lock()
+		w.out.write(b)
 		w.out.mu.Unlock()
 		return
 	}

@@ -77,9 +77,9 @@ const (
 // the current word.
 type frame struct {
 	kind  frameKind
-	at    int // byte offset where it opened, for messages
-	depth int // open '(' in code and arithmetic, open '{' in ${...}
-	cases int // open case ... esac: a ')' there ends a pattern
+	at    int  // byte offset where it opened, for messages
+	depth int  // open '(' in code and arithmetic, open '{' in ${...}
+	cases int  // open case ... esac: a ')' there ends a pattern
 	close byte // fArith: ')' for $((...)) and ((...)), ']' for $[...]
 	// word state
 	inWord   bool
@@ -101,6 +101,10 @@ type frame struct {
 	quoted    bool
 	stripTabs bool
 	lineStart bool
+	// inherited from the enclosing frames, so that no lookup walks the stack
+	bqDepth int  // open backquotes
+	bqDQ    bool // the innermost backquote is directly inside double quotes
+	hereAt  int  // index of the innermost here-document frame, or -1
 }
 
 type hereDoc struct {
@@ -119,6 +123,7 @@ type shellScanner struct {
 	repeats   [][2]int
 	appendAt  int
 	appendCmd bool
+	tokens    int // top-level words and operators: none means an empty command
 	heres     []hereDoc
 	// NeedsShell's findings
 	syntax    bool
@@ -132,14 +137,23 @@ type shellScanner struct {
 
 func newShellScanner(s string, br *braces, contextRepl bool) *shellScanner {
 	x := &shellScanner{s: s, br: br, contextRepl: contextRepl}
-	x.frames = append(x.frames, frame{kind: fTop, cmdPos: true})
+	x.frames = append(x.frames, frame{kind: fTop, cmdPos: true, hereAt: -1})
 	return x
 }
 
 func (x *shellScanner) top() *frame { return &x.frames[len(x.frames)-1] }
 
 func (x *shellScanner) push(k frameKind, at int) {
-	x.frames = append(x.frames, frame{kind: k, at: at, cmdPos: true})
+	parent := x.top()
+	f := frame{kind: k, at: at, cmdPos: true, bqDepth: parent.bqDepth, bqDQ: parent.bqDQ, hereAt: parent.hereAt}
+	switch k {
+	case fBQ:
+		f.bqDepth++
+		f.bqDQ = parent.kind == fDQ
+	case fHere:
+		f.hereAt = len(x.frames)
+	}
+	x.frames = append(x.frames, f)
 }
 
 func (x *shellScanner) pop() {
@@ -152,17 +166,8 @@ func (x *shellScanner) pop() {
 // directly encloses the innermost one ("`...`"), where the shell also
 // unescapes \".
 func (x *shellScanner) bqState() (depth int, dq bool) {
-	last := -1
-	for i := range x.frames {
-		if x.frames[i].kind == fBQ {
-			depth++
-			last = i
-		}
-	}
-	if last > 0 && x.frames[last-1].kind == fDQ {
-		dq = true
-	}
-	return depth, dq
+	f := x.top()
+	return f.bqDepth, f.bqDQ
 }
 
 // inner returns the character at s[i] as the shell sees it after
@@ -292,6 +297,7 @@ func (x *shellScanner) endWord(f *frame, i int) {
 // bodies, which would swallow it).
 func (x *shellScanner) markAppend() {
 	x.flush()
+	x.tokens++
 	x.appendAt = len(x.pieces)
 	x.appendCmd = x.frames[0].cmdPos && !x.frames[0].redir
 }
@@ -472,11 +478,8 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 			tp.ctx = cHereLit
 		}
 	}
-	for k := len(x.frames) - 1; k >= 0; k-- {
-		if x.frames[k].kind == fHere {
-			tp.here, tp.delim = true, x.frames[k].delim
-			break
-		}
+	if h := x.top().hereAt; h >= 0 {
+		tp.here, tp.delim = true, x.frames[h].delim
 	}
 	depth, dq := x.bqState()
 	if depth > 1 {
@@ -559,12 +562,14 @@ func (x *shellScanner) step(i int, c byte, w int, depth int) (int, error) {
 		case ']':
 			if f.close == ']' && f.depth == 0 {
 				x.pop()
+				defer x.arithDone()
 			}
 		case ')':
 			if f.depth > 0 {
 				f.depth--
 			} else if f.close != ']' {
 				x.pop()
+				defer x.arithDone()
 				if i+w < len(s) && s[i+w] == ')' {
 					x.lit = append(x.lit, raw...)
 					x.lit = append(x.lit, ')')
@@ -600,6 +605,14 @@ func (x *shellScanner) step(i int, c byte, w int, depth int) (int, error) {
 	}
 	x.lit = append(x.lit, raw...)
 	return w, nil
+}
+
+// arithDone notes the end of an arithmetic command at the top level,
+// which is a token like a word.
+func (x *shellScanner) arithDone() {
+	if len(x.frames) == 1 && !x.frames[0].inWord {
+		x.markAppend()
+	}
 }
 
 // code handles a character of a code frame.
@@ -835,7 +848,7 @@ func (x *shellScanner) backquote(i, w int) (int, error) {
 		x.pop()
 		return w, nil
 	}
-	for k := len(x.frames) - 1; k >= 0; k-- {
+	for k := len(x.frames) - 1; k >= 0 && f.bqDepth > 0; k-- {
 		if x.frames[k].kind == fBQ {
 			// A backquote inside quotes or $(...) within backquotes:
 			// shells disagree on which one it closes.

@@ -55,13 +55,21 @@ func newSandbox(t *testing.T) *sandbox {
 	}
 	sb := &sandbox{t: t, dir: dir, marks: marks,
 		env: []string{"PATH=" + bin + ":/usr/bin:/bin", "HOME=" + filepath.Join(dir, "home"), "TMPF=" + filepath.Join(dir, "tmpf"), "LC_ALL=C"}}
+	seen := map[string]bool{}
 	for _, sh := range []string{"sh", "dash", "bash", "zsh", "ksh", "mksh", "busybox"} {
-		if p, err := exec.LookPath(sh); err == nil {
-			if sh == "busybox" {
-				p += " sh"
-			}
-			sb.shells = append(sb.shells, p)
+		p, err := exec.LookPath(sh)
+		if err != nil {
+			continue
 		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil || seen[real] {
+			continue // sh is often dash or bash
+		}
+		seen[real] = true
+		if sh == "busybox" {
+			p += " sh"
+		}
+		sb.shells = append(sb.shells, p)
 	}
 	if len(sb.shells) == 0 {
 		t.Skip("no shell")
@@ -145,7 +153,8 @@ var shellContexts = []struct {
 		func(v string) bool { return strings.Contains(v, "\n") || strings.Contains(v, "EOF") }},
 	{"here-document <<-", "cat <<-EOF\n\t[{}]\n\tEOF\nprintf '[%s]' {}", func(v string) string { return "[" + v + "]\n[" + v + "]" }, false,
 		func(v string) bool { return strings.Contains(v, "\n") || strings.Contains(v, "EOF") }},
-	{"here-document $()", "cat <<EOF\n$(printf '[%s]' {})\nEOF", func(v string) string { return subst("["+v+"]") + "\n" }, false, nil},
+	{"here-document $()", "cat <<EOF\n$(printf '[%s]' {})\nEOF", func(v string) string { return subst("["+v+"]") + "\n" }, false,
+		func(v string) bool { return strings.Contains(v, "\n") || strings.Contains(v, "EOF") }},
 }
 
 func TestShellExactBytes(t *testing.T) {
@@ -213,14 +222,17 @@ func TestShellArithmetic(t *testing.T) {
 			}
 		}
 	}
-	// not a number: the arithmetic fails, nothing runs
-	for _, v := range hostile {
-		s, err := tp.String(one(rec(v)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, sh := range sb.shells {
-			sb.run(sh, s)
+	// Quotes protect nothing in arithmetic ($(( '$(pwned)' )) runs
+	// pwned in bash and dash): anything but an integer is refused.
+	for _, tmpl := range []string{"echo $(( {} ))", `echo "$(( {} ))"`, "(( {} > 1 ))", "echo $[ {} ]"} {
+		tp := mustCompile(t, []string{tmpl}, Options{Mode: Shell})
+		for _, v := range hostile {
+			if isInteger(v) {
+				continue
+			}
+			if s, err := tp.String(one(rec(v))); err == nil {
+				t.Errorf("%s: %q accepted: %q", tmpl, v, s)
+			}
 		}
 	}
 }
@@ -235,7 +247,10 @@ func TestShellContextReplace(t *testing.T) {
 		rs = append(rs, rec(v))
 		want.WriteString("[pre" + v + "post]")
 	}
-	want.WriteString("[x][" + strings.Join(hostile, " ") + "]")
+	want.WriteString("[x]")
+	for _, v := range hostile {
+		want.WriteString("[" + v + "]")
+	}
 	tp := mustCompile(t, []string{`printf '[%s]' pre{}post x "{}"`}, Options{Mode: Shell, ContextReplace: true})
 	s, err := tp.String(&Data{Records: rs, Multi: true})
 	if err != nil {
@@ -316,7 +331,7 @@ func TestExecStringRoundTrip(t *testing.T) {
 		}
 	}
 	// command names
-	tp := mustCompile(t, []string{"{}", "a b", "c"}, Options{})
+	tp := mustCompile(t, []string{"{}", "'a b'", "c"}, Options{})
 	for _, n := range names {
 		s, err := tp.String(one(rec(n)))
 		if err != nil {
@@ -338,10 +353,6 @@ func TestExecStringRoundTrip(t *testing.T) {
 // the same arguments whether pmap splits it (Exec) or sh does (Shell).
 func TestExecMatchesShell(t *testing.T) {
 	sb := newSandbox(t)
-	printf, err := exec.LookPath("printf")
-	if err != nil {
-		t.Skip("no printf binary")
-	}
 	templates := [][]string{
 		{"printf", "'<%s>'", "{}", "pre{}post", "'{}'", `"{}"`},
 		{`printf '<%s>' "a\b{}\c" "\$\"\\\` + "`" + `" 'it'\''s'`},
@@ -351,7 +362,7 @@ func TestExecMatchesShell(t *testing.T) {
 		{"printf '<%s>' \"\\\n\" a\rb {}"},
 		{`printf '<%s>' a\`},
 		{`printf '<%s>'`},
-		{"printf", "<%s>", "{}", "{/}", "{.}", "x{/.}y"},
+		{"printf", "'<%s>'", "{}", "{/}", "{.}", "x{/.}y"},
 	}
 	for _, words := range templates {
 		if NeedsShell(words) {
@@ -360,25 +371,42 @@ func TestExecMatchesShell(t *testing.T) {
 		}
 		ex := mustCompile(t, words, Options{Mode: Exec})
 		sh := mustCompile(t, words, Options{Mode: Shell})
+		var script strings.Builder
+		var want []string
 		for _, v := range hostile {
 			d := one(rec(v))
 			argv, err := ex.Argv(d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(printf, argv[1:]...)
-			cmd.Env = sb.env
-			want, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("%q: %v", argv, err)
+			if len(argv) < 2 || argv[0] != "printf" || argv[1] != "<%s>" {
+				t.Fatalf("%q: argv %q", words, argv)
 			}
+			// what printf prints for this argv
+			var w strings.Builder
+			for _, a := range argv[2:] {
+				w.WriteString("<" + a + ">")
+			}
+			if len(argv) == 2 {
+				w.WriteString("<>")
+			}
+			want = append(want, w.String())
 			s, err := sh.String(d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, shell := range sb.shells {
-				if got, _ := sb.run(shell, s); got != string(want) {
-					t.Errorf("%q with %q via %s: shell gives %q, exec gives %q (argv %q, script %q)", words, v, shell, got, want, argv, s)
+			script.WriteString(s + "\nprintf '\\n--\\n'\n")
+		}
+		for _, shell := range sb.shells {
+			got, stderr := sb.run(shell, script.String())
+			outs := strings.Split(got, "\n--\n")
+			if len(outs) != len(want)+1 {
+				t.Errorf("%q via %s: %d outputs, want %d (%s)", words, shell, len(outs)-1, len(want), stderr)
+				continue
+			}
+			for i := range want {
+				if outs[i] != want[i] {
+					t.Errorf("%q with %q via %s: shell gives %q, exec gives %q", words, hostile[i], shell, outs[i], want[i])
 				}
 			}
 		}

@@ -82,9 +82,6 @@ func Compile(words []string, opt Options) (*Template, error) {
 		}
 		t.appendRec = !br.any && !opt.NoAppend
 	case Shell:
-		if strings.TrimSpace(s) == "" {
-			return nil, &compileError{msg: "empty command"}
-		}
 		if t.groups, err = compileShell(s, br, opt.ContextReplace, opt.NoAppend); err != nil {
 			return nil, err
 		}

@@ -126,18 +126,21 @@ func TestGNUPathTableLive(t *testing.T) {
 	if _, err := exec.LookPath("parallel"); err != nil || testing.Short() {
 		t.Skip("GNU parallel not installed")
 	}
+	args := []string{"--will-cite", "-k", "-q", "printf", "%s|%s|%s|%s|%s\n", "{}", "{.}", "{/}", "{//}", "{/.}", ":::"}
+	var want strings.Builder
 	for _, c := range gnuPaths {
 		if c.in == "" {
-			continue // parallel skips nothing but prints '' oddly quoted; covered by the table
+			continue // an empty ::: value is covered by the table
 		}
-		out, err := exec.Command("parallel", "--will-cite", "-k", "-q", "printf", "%s|", "{}", "{.}", "{/}", "{//}", "{/.}", ":::", c.in).Output()
-		if err != nil {
-			t.Fatalf("parallel: %v", err)
-		}
-		want := strings.Join([]string{c.rec, c.noext, c.base, c.dir, c.baseNoExt}, "|") + "|"
-		if string(out) != want {
-			t.Errorf("%q: GNU parallel prints %q, table says %q", c.in, out, want)
-		}
+		args = append(args, c.in)
+		want.WriteString(strings.Join([]string{c.rec, c.noext, c.base, c.dir, c.baseNoExt}, "|") + "\n")
+	}
+	out, err := exec.Command("parallel", args...).Output()
+	if err != nil {
+		t.Fatalf("parallel: %v", err)
+	}
+	if string(out) != want.String() {
+		t.Errorf("GNU parallel prints\n%s\ntable says\n%s", out, want.String())
 	}
 }
 
@@ -327,10 +330,9 @@ func TestExpandShell(t *testing.T) {
 		{"after backslash in dq", []string{`echo "\{}"`}, Options{}, one(rec("$x")), `echo "\\\$x"`},
 		{"in $()", []string{"echo $(basename {})"}, Options{}, one(rec("a b")), "echo $(basename 'a b')"},
 		{"in \"$()\"", []string{`echo "$(basename {})"`}, Options{}, one(rec("a b")), `echo "$(basename 'a b')"`},
-		{"in ${:-}", []string{"echo ${x:-{}}"}, Options{}, one(rec("a}b")), "echo ${x:-'a}b'}"},
-		{"in \"${:-}\"", []string{`echo "${x:-{}}"`}, Options{}, one(rec("a}b")), `echo "${x:-a\}b}"`},
+		{"in ${:-}", []string{"echo ${x:-{}}"}, Options{}, one(rec("a}b")), `echo ${x:-"a}b"}`},
+		{"in \"${:-}\"", []string{`echo "${x:-{}}"`}, Options{}, one(rec("a}b")), `echo "${x:-"a}b"}"`},
 		{"in $(( ))", []string{"echo $(( {} + 1 ))"}, Options{}, one(rec("41")), "echo $(( 41 + 1 ))"},
-		{"in $(( )) not a number", []string{"echo $(( {} + 1 ))"}, Options{}, one(rec("x")), "echo $(( 'x' + 1 ))"},
 		{"in backquotes", []string{"echo `basename {}`"}, Options{}, one(rec("a$b")), "echo `basename 'a\\$b'`"},
 		{"in $'...'", []string{"echo $'a{}b'"}, Options{}, one(rec("x'y")), `echo $'a''x'\''y'$'b'`},
 		{"in a comment", []string{"echo a # {}"}, Options{}, one(rec("x\ny")), "echo a # x y"},

@@ -12,6 +12,9 @@ func compileShell(s string, br *braces, contextReplace bool, noAppend bool) ([]t
 	if err := x.run(); err != nil {
 		return nil, err
 	}
+	if x.tokens == 0 {
+		return nil, &compileError{msg: "empty command"}
+	}
 	pieces := x.pieces
 	if !br.any && !noAppend {
 		ap := tpiece{appendArgs: true, ctx: cCode, bare: !x.appendCmd}
@@ -440,7 +443,7 @@ func (x *expander) appendWhole(dst []byte, p *tpiece, rep int) ([]byte, error) {
 		// inside '...' there, and evaluates a[$(...)] subscripts), so only
 		// a plain integer may go in.
 		if !isInteger(v) {
-			return dst, fmt.Errorf("%s: %q is not an integer, which is all that can go in shell arithmetic safely", p.ph.text, v)
+			return dst, fmt.Errorf("%s: %q is not an integer, which is all that can go in shell arithmetic safely", p.ph.text, strings.Clone(v))
 		}
 		return append(dst, v...), nil
 	case cHereExp, cHereLit:
