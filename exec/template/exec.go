@@ -319,7 +319,7 @@ func (x *expander) appendWord(dst []byte, w *eword, rep int) ([]byte, error) {
 	return dst, nil
 }
 
-// appendArgs is the number of arguments appended for a template without
+// appendCount is the number of arguments appended for a template without
 // replacement strings: each record's fields, or the record itself.
 func (x *expander) appendCount() (int, error) {
 	n := 0

@@ -50,7 +50,8 @@ type placeholder struct {
 	text string
 }
 
-// Error is a compile error: a bad template, located by its column.
+// compileError is a bad template, located by its column so that the user
+// can find the mistake in a long command line.
 type compileError struct {
 	col int // 1-based, in runes, in the joined template; 0 when unknown
 	msg string

@@ -396,7 +396,10 @@ func (x *shellScanner) run() error {
 		case fParam:
 			return errAt(s, f.at, "unterminated ${")
 		case fArith:
-			return errAt(s, f.at, "unterminated $((")
+			if f.close == ']' {
+				return errAt(s, f.at, "unterminated $[")
+			}
+			return errAt(s, f.at, "unterminated arithmetic (( or $((")
 		case fBQ:
 			return errAt(s, f.at, "unterminated backquote")
 		}
@@ -454,11 +457,15 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 	case fTop, fSubst, fBQ:
 		tp.ctx = cCode
 		x.wordChar(f, i)
-		next := byte(0)
-		if i+n < len(x.s) {
-			next = x.s[i+n]
+		// Digits then '<' or '>' after the value would make it part of
+		// a file descriptor number: {}>f, {}1>f.
+		j := i + n
+		for j < len(x.s) && '0' <= x.s[j] && x.s[j] <= '9' {
+			j++
 		}
-		tp.bare = !f.wordCmd && !f.tilde && next != '<' && next != '>'
+		redirect := j < len(x.s) && (x.s[j] == '<' || x.s[j] == '>')
+		// Inside case ... esac a bare "esac" could end the statement.
+		tp.bare = !f.wordCmd && !f.tilde && !redirect && f.cases == 0
 		f.skip += n
 	case fSQ:
 		tp.ctx = cSQ

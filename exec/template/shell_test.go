@@ -145,6 +145,13 @@ var shellContexts = []struct {
 	{"after backslash in dq", `printf '[%s]' "\{}"`, func(v string) string { return "[\\" + v + "]" }, false, nil},
 	{"after ~", `printf '[%s]' ~{}`, func(v string) string { return "[~" + v + "]" }, false, nil},
 	{"before >", `printf '[%s]' {}>"$TMPF"; cat "$TMPF"`, func(v string) string { return "[" + v + "]" }, false, nil},
+	{"before 1>", `printf '[%s]' {}1>"$TMPF"; cat "$TMPF"`, func(v string) string { return "[" + v + "1]" }, false, nil},
+	{"case pattern", `case esac in {}) printf '[%s]' match;; *) printf '[%s]' {};; esac`, func(v string) string {
+		if v == "esac" {
+			return "[match]"
+		}
+		return "[" + v + "]"
+	}, false, nil},
 	{"literal braces", `printf '[%s]' {{{}}}`, func(v string) string { return "[{" + v + "}]" }, false, nil},
 	{"comment", `printf '[%s]' x # {} '`, func(v string) string { return "[x]" }, false, nil},
 	{"here-document", "cat <<EOF\n[{}]\nEOF", func(v string) string { return "[" + v + "]\n" }, false,

@@ -1,7 +1,15 @@
 // Package template compiles pmap's command templates once and expands them
 // per job. Expansion never re-parses the template and never lets a value
-// become code: in Exec mode a value is always (part of) exactly one argv word,
-// in Shell mode it is inserted as a single-quoted shell word.
+// become code: in Exec mode a value is always (part of) exactly one argv
+// word; in Shell mode it is inserted in the form that yields exactly its
+// bytes in the quoting context it sits in (unquoted, '...', "...", ${...},
+// $(...), backquotes, here-documents), or the expansion fails.
+//
+// Replacement strings are GNU parallel's: {} {.} {/} {//} {/.} {#} {%}
+// {n} {-n} with modifiers ({2.} {2/.}), plus {name} for --header columns,
+// JSON keys and paths ({a.b}, {a.0}) and --var constants. {{ is a literal
+// '{', and }} a literal '}' when it closes a {{. A brace group that is
+// not a replacement string, like awk's {print $1}, stays as written.
 package template
 
 import (
@@ -12,7 +20,8 @@ import (
 	"github.com/pmap-dev/pmap/input"
 )
 
-// Mode says what an expansion produces.
+// Mode says what an expansion produces; it is fixed at Compile because
+// each mode reads the template differently (argv words, shell code, text).
 type Mode int
 
 const (
@@ -26,13 +35,18 @@ const (
 
 // Options configure Compile.
 type Options struct {
+	// Mode is Exec (the default), Shell or Plain.
 	Mode Mode
 	// Vars are the --var NAME=VALUE constants, usable as {NAME}.
 	Vars map[string]string
 	// Named is set when records carry named fields (--header, --json), so
-	// that {name} is a replacement string rather than literal text.
+	// that {name} is a replacement string rather than literal text. Without
+	// it only --var names are, so awk '{print}' keeps its braces.
 	Named bool
-	// ContextReplace (-X) repeats a word containing {} once per record.
+	// ContextReplace (-X) repeats a word containing {} (or its modifiers,
+	// or a record's {name}) once per record: pre{}post over 1 2 3 gives
+	// pre1post pre2post pre3post. In Shell mode the word is a shell word
+	// (quotes included) and the copies are separated by spaces.
 	ContextReplace bool
 	// NoAppend disables appending the record when the template has no
 	// replacement string (used for Plain templates).
@@ -43,7 +57,10 @@ type Options struct {
 type Data struct {
 	// Records holds the job's record, or its records with -N/-X.
 	Records []input.Record
-	// Multi is set for -N/-X jobs: {n} is argument n and missing ones are empty.
+	// Multi is set for -N/-X jobs: {n} is argument n (Records[n-1].Raw)
+	// and missing ones are empty; {} and {name} are every record's value
+	// joined by single spaces (as one argument) unless ContextReplace
+	// repeats their word.
 	Multi bool
 	// Seq is the job number, {#}.
 	Seq int64
@@ -163,5 +180,5 @@ func (t *Template) HasReplacement() bool { return t.hasRepl }
 // Both are estimates that err on the large side.
 func (t *Template) FixedCost() int { return t.cost.fixed }
 
-// RecordCost: see FixedCost.
+// RecordCost is the argument space record r adds to a job; see FixedCost.
 func (t *Template) RecordCost(r *input.Record) int { return t.cost.record(r) }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -320,6 +321,8 @@ func TestExpandShell(t *testing.T) {
 		{"assignment value", []string{"x={}; echo $x"}, Options{}, one(rec("a")), "x='a'; echo $x"},
 		{"= in value quoted", []string{"env {}"}, Options{}, one(rec("A=1")), "env 'A=1'"},
 		{"before > quoted", []string{"echo {}>f"}, Options{}, one(rec("2")), "echo '2'>f"},
+		{"before 1> quoted", []string{"echo {}1>f"}, Options{}, one(rec("2")), "echo '2'1>f"},
+		{"case pattern quoted", []string{"case x in {}) ;; esac"}, Options{}, one(rec("esac")), "case x in 'esac') ;; esac"},
 		{"after ~ quoted", []string{"ls ~{}"}, Options{}, one(rec("root")), "ls ~'root'"},
 		{"after ~/ bare", []string{"ls ~/{}"}, Options{}, one(rec("x")), "ls ~/x"},
 		{"next to literal brace quoted", []string{"echo {{{}}}"}, Options{}, one(rec("1..3")), "echo {'1..3'}"},
@@ -483,7 +486,7 @@ func TestCompileErrors(t *testing.T) {
 		{[]string{"echo", "$(ls"}, Shell, "template column 6: unterminated $("},
 		{[]string{"echo", "${x"}, Shell, "template column 6: unterminated ${"},
 		{[]string{"echo", "`ls"}, Shell, "template column 6: unterminated backquote"},
-		{[]string{"echo", "$((1"}, Shell, "template column 6: unterminated $(("},
+		{[]string{"echo", "$((1"}, Shell, "template column 6: unterminated arithmetic (( or $(("},
 		{[]string{"echo `a \\`b {}\\``"}, Shell, "template column 9: nested or quoted backquotes cannot hold replacement strings safely; use $(...)"},
 		{[]string{"echo `a \\{}`"}, Shell, "template column 9: a backslash before a replacement string inside backquotes is ambiguous; use $(...)"},
 		{[]string{""}, Exec, "template: empty command"},
@@ -689,5 +692,35 @@ func TestArgvAllocs(t *testing.T) {
 	argv, _ := lit.Argv(d)
 	if !slices.Equal(argv, []string{"true"}) {
 		t.Errorf("literal argv %q", argv)
+	}
+}
+
+// TestConcurrent uses one template from many goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	ex := mustCompile(t, []string{"echo", "{}", "{#}", "x{/.}"}, Options{})
+	sh := mustCompile(t, []string{"echo {} {#} | cat"}, Options{Mode: Shell})
+	done := make(chan bool)
+	for g := range 8 {
+		go func() {
+			defer func() { done <- true }()
+			var buf []byte
+			for i := range 200 {
+				d := &Data{Records: recs("a b/c.d"), Seq: int64(g*1000 + i)}
+				argv, err := ex.Argv(d)
+				if err != nil || argv[2] != strconv.Itoa(g*1000+i) {
+					t.Errorf("argv %q, %v", argv, err)
+					return
+				}
+				s, err := sh.String(d)
+				if err != nil || s != "echo 'a b/c.d' "+strconv.Itoa(g*1000+i)+" | cat" {
+					t.Errorf("string %q, %v", s, err)
+					return
+				}
+				buf, _ = ex.AppendString(buf[:0], d)
+			}
+		}()
+	}
+	for range 8 {
+		<-done
 	}
 }

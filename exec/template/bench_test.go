@@ -1,0 +1,81 @@
+package template
+
+import (
+	"testing"
+
+	"github.com/pmap-dev/pmap/input"
+)
+
+var benchData = &Data{Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}, Seq: 123456, Slot: 3}
+
+// BenchmarkArgv is the exec backend's per-job cost.
+func BenchmarkArgv(b *testing.B) {
+	tp := mustCompile(b, []string{"gzip", "-9", "-c", "{}", "-o", "out/{/.}.gz"}, Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.Argv(benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkString is the shell backend's per-job cost.
+func BenchmarkString(b *testing.B) {
+	tp := mustCompile(b, []string{"gzip -9 < {} > out/{/.}.gz && echo {#} done"}, Options{Mode: Shell})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.String(benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppendString is the --dry-run path: one reused buffer.
+func BenchmarkAppendString(b *testing.B) {
+	tp := mustCompile(b, []string{"gzip", "-9", "-c", "{}", "-o", "out/{/.}.gz"}, Options{})
+	buf := make([]byte, 0, 256)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = tp.AppendString(buf[:0], benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppendStringX is --dry-run of a -X job with 100 records.
+func BenchmarkAppendStringX(b *testing.B) {
+	tp := mustCompile(b, []string{"rm", "-f", "--", "{}.tmp"}, Options{ContextReplace: true})
+	d := &Data{Multi: true}
+	for range 100 {
+		d.Records = append(d.Records, benchData.Records[0])
+	}
+	buf := make([]byte, 0, 8192)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = tp.AppendString(buf[:0], d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompile(b *testing.B) {
+	words := []string{"convert", "{}", "-resize", "50%", "thumbs/{/.}.png"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(words, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompileShell(b *testing.B) {
+	words := []string{`convert {} -resize 50% "thumbs/{/.}.png" && echo "$(date) {#}" >> log`}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(words, Options{Mode: Shell}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
