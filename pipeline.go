@@ -136,7 +136,9 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		if shell {
 			mode = template.Shell
 		}
-		t, err := template.Compile(words, template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: xargs})
+		// -N repeats a word holding {} per record, as -X does: GNU parallel
+		// gives `-N2 cp {} dest/` two arguments, not one joined by a space.
+		t, err := template.Compile(words, template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: multi})
 		if err != nil {
 			return nil, usagef("", "%v", err)
 		}

@@ -59,14 +59,7 @@ func (c Command) String() string {
 	if c.IsShell() {
 		return c.Script
 	}
-	var b strings.Builder
-	for i, w := range c.Argv {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(template.Quote(w))
-	}
-	return b.String()
+	return template.JoinArgv(c.Argv)
 }
 
 // Status is how a job ended.

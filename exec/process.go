@@ -88,7 +88,8 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 	}
 	argv := t.Command.Argv
 	if t.Command.IsShell() {
-		argv = []string{p.Shell, "-c", t.Command.Script}
+		// "--": a script that starts with "-" is not an option of the shell.
+		argv = []string{p.Shell, "-c", "--", t.Command.Script}
 	}
 	if len(argv) == 0 || argv[0] == "" {
 		return Outcome{Status: StatusError, Exit: -1, Err: errors.New("empty command")}
