@@ -151,10 +151,13 @@ func TestRecordGolden(t *testing.T) {
 		mk(&exec.Result{Job: &exec.Job{Seq: 2, Key: "b", Records: []input.Record{{Raw: "b\tc", Fields: []string{"b", "c"}}}}, Command: exec.Command{Script: "cat 'b' | wc"}, Slot: 2, Status: exec.StatusFailed, Exit: 1, Err: errors.New("exit status 1")}, "", "no such file\n"),
 		mk(&exec.Result{Job: &exec.Job{Seq: 3, Key: "3", Records: []input.Record{{Raw: `{"id":3,"url":"x"}`, JSON: map[string]any{"id": 3}}}}, Command: exec.Command{Argv: []string{"crash"}}, Slot: 1, Status: exec.StatusSignal, Exit: -1, Signal: "SIGSEGV", Err: errors.New("killed by SIGSEGV")}, "\xff\xfe binary", ""),
 	}
-	var got []byte
+	var buf bytes.Buffer
 	for _, r := range results {
-		got = appendRecord(got, r, true)
+		if _, err := writeRecord(&buf, r, true, nil, "\n"); err != nil {
+			t.Fatal(err)
+		}
 	}
+	got := buf.Bytes()
 	golden := filepath.Join("testdata", "records.golden.jsonl")
 	if *update {
 		os.WriteFile(golden, got, 0o644)

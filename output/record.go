@@ -1,20 +1,35 @@
 package output
 
 import (
-	"encoding/base64"
-	"encoding/json"
+	"io"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/input"
 )
 
-// appendRecord appends r's JSON result record (SPEC 5) and a newline;
-// without withKey the "key" field is left out (--format map uses the key as
-// the record's name).
-func appendRecord(b []byte, r *exec.Result, withKey bool) []byte {
+// writeRecord writes r's JSON result record (SPEC 5), followed by end. The
+// job's output is streamed from its buffers, so a record costs no more
+// memory than one chunk of output whatever the output size. Without withKey
+// the "key" field is left out (--format map names the record by its key).
+func writeRecord(w io.Writer, r *exec.Result, withKey bool, scratch []byte, end string) ([]byte, error) {
+	b := appendRecordHead(scratch[:0], r, withKey)
+	if _, err := w.Write(b); err != nil {
+		return b, err
+	}
+	if err := writeOutputField(w, "stdout", r.Stdout); err != nil {
+		return b, err
+	}
+	if err := writeOutputField(w, "stderr", r.Stderr); err != nil {
+		return b, err
+	}
+	_, err := io.WriteString(w, "}"+end)
+	return b, err
+}
+
+// appendRecordHead appends every field of the record but the outputs.
+func appendRecordHead(b []byte, r *exec.Result, withKey bool) []byte {
 	j := r.Job
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendInt(b, j.Seq, 10)
@@ -63,9 +78,7 @@ func appendRecord(b []byte, r *exec.Result, withKey bool) []byte {
 	b = appendString(b, r.Start.UTC().Format("2006-01-02T15:04:05.000000Z07:00"))
 	b = append(b, `,"duration":`...)
 	b = strconv.AppendFloat(b, r.Duration.Round(time.Microsecond).Seconds(), 'f', -1, 64)
-	b = appendOutput(b, "stdout", r.Stdout)
-	b = appendOutput(b, "stderr", r.Stderr)
-	return append(b, "}\n"...)
+	return b
 }
 
 // appendInput writes the record as read: the JSON value itself, an array of
@@ -80,19 +93,6 @@ func appendInput(b []byte, rec *input.Record) []byte {
 	return appendString(b, rec.Raw)
 }
 
-// appendOutput writes "name":"..." or, for bytes that are not UTF-8,
-// "name_base64":"...", so that no output is ever mangled.
-func appendOutput(b []byte, name string, buf interface{ Bytes() ([]byte, error) }) []byte {
-	data, _ := buf.Bytes()
-	if utf8.Valid(data) {
-		b = append(b, `,"`+name+`":`...)
-		return appendString(b, string(data))
-	}
-	b = append(b, `,"`+name+`_base64":"`...)
-	b = base64.StdEncoding.AppendEncode(b, data)
-	return append(b, '"')
-}
-
 func appendStrings(b []byte, ss []string) []byte {
 	b = append(b, '[')
 	for i, s := range ss {
@@ -104,7 +104,3 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
-}

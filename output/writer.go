@@ -139,16 +139,13 @@ func (w *Writer) flush() {
 func (w *Writer) emit(r *exec.Result) {
 	defer r.Release()
 	w.opt.Failed.Write(r)
-	if w.opt.Results != nil || w.opt.Format == JSON {
-		w.record = appendRecord(w.record[:0], r, true)
-		if w.opt.Results != nil {
-			w.results.write(w.record)
-		}
+	if w.opt.Results != nil {
+		w.record, _ = writeRecord(&w.results, r, true, w.record, "\n")
 	}
 	switch w.opt.Format {
 	case JSON:
 		w.out.mu.Lock()
-		w.out.write(w.record)
+		w.record, _ = writeRecord(&w.out, r, true, w.record, "\n")
 		w.out.mu.Unlock()
 		return
 	case Map:
@@ -163,11 +160,9 @@ func (w *Writer) emit(r *exec.Result) {
 		w.mapped++
 		b = appendString(b, r.Job.Key)
 		b = append(b, ':')
-		b = appendRecord(b, r, false)
-		b = b[:len(b)-1] // no newline inside the object
-		w.record = b
 		w.out.mu.Lock()
 		w.out.write(b)
+		w.record, _ = writeRecord(&w.out, r, false, b, "")
 		w.out.mu.Unlock()
 		return
 	}

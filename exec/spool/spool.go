@@ -141,12 +141,7 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	b.size += n
 	if mem {
 		b.inMemory += n
-		if last := len(b.chunks) - 1; last >= 0 && b.chunks[last].mem != nil {
-			b.chunks[last].mem = append(b.chunks[last].mem, p...)
-			b.chunks[last].n += n
-			return len(p), nil
-		}
-		b.chunks = append(b.chunks, chunk{mem: append([]byte(nil), p...), n: n})
+		b.appendMemory(p)
 		return len(p), nil
 	}
 	b.inFile += n
@@ -160,6 +155,31 @@ func (b *Buffer) Write(p []byte) (int, error) {
 		b.chunks = append(b.chunks, chunk{off: off, n: n})
 	}
 	return len(p), nil
+}
+
+// blockSize is the size of the memory blocks a buffer fills. Fixed blocks,
+// rather than one slice grown by append, mean no copying and no garbage as
+// output grows, so memory stays near the budget.
+const blockSize = 64 << 10
+
+// appendMemory copies p into the buffer's memory blocks.
+func (b *Buffer) appendMemory(p []byte) {
+	for len(p) > 0 {
+		last := len(b.chunks) - 1
+		if last < 0 || b.chunks[last].mem == nil || len(b.chunks[last].mem) == cap(b.chunks[last].mem) {
+			size := blockSize
+			if len(b.chunks) == 0 && len(p) < blockSize {
+				size = len(p) // most jobs write little: do not reserve a block
+			}
+			b.chunks = append(b.chunks, chunk{mem: make([]byte, 0, size)})
+			last++
+		}
+		c := &b.chunks[last]
+		k := min(len(p), cap(c.mem)-len(c.mem))
+		c.mem = append(c.mem, p[:k]...)
+		c.n += int64(k)
+		p = p[k:]
+	}
 }
 
 // WriteTo copies the buffer's contents to w.
