@@ -103,4 +103,3 @@ func appendStrings(b []byte, ss []string) []byte {
 	}
 	return append(b, ']')
 }
-
