@@ -32,9 +32,9 @@ func sliceFlag(cat, name string, aliases []string, usage string) *cli.StringSlic
 	return &cli.StringSliceFlag{Name: name, Aliases: aliases, Usage: usage, Category: cat, EnvVars: []string{envName(name)}}
 }
 
-// flags are pmap's options. Every long option can also be set from
+// coreFlags are pmap's core options. Every long option can also be set from
 // PMAP_<NAME>; the command line wins.
-func flags() []cli.Flag {
+func coreFlags() []cli.Flag {
 	return []cli.Flag{
 		// Input
 		sliceFlag(catInput, "arg-file", []string{"a"}, "read records from `FILE` instead of stdin (repeatable: each file is a source)"),
@@ -83,6 +83,17 @@ func flags() []cli.Flag {
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
 		boolFlag(catOutput, "resume-failed", nil, "like --resume, but run the jobs that failed again"),
 	}
+}
+
+// flags are pmap's options: the core ones above and each feature's.
+func flags() []cli.Flag {
+	all := coreFlags()
+	all = append(all, workerFlags()...)
+	all = append(all, progressFlags()...)
+	all = append(all, throttleFlags()...)
+	all = append(all, pipeFlags()...)
+	all = append(all, remoteFlags()...)
+	return all
 }
 
 // normalizeArgs rewrites the options before the template so that Go's flag

@@ -50,6 +50,21 @@ type config struct {
 	resume     bool
 	resumeAll  bool // --resume-failed: failed jobs run again
 	sources    int  // input sources, for --failed
+
+	// runner replaces the process runner (in-process shell, persistent
+	// workers, remote hosts) when a feature sets it.
+	runner exec.Runner
+	// noAppend keeps the record from being appended to a template without
+	// replacement strings (--pipe feeds it on stdin instead).
+	noAppend bool
+	// words is the command template, as given.
+	words []string
+
+	worker   workerConfig
+	progress progressConfig
+	throttle throttleConfig
+	pipe     pipeConfig
+	remote   remoteConfig
 }
 
 // configure turns the command line into a config, checking every value
@@ -117,18 +132,30 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		return nil, usagef("", "-n: %v", err)
 	}
 
+	cfg.words = words
+	for _, f := range cfg.features() {
+		if err := f.configure(c, cfg); err != nil {
+			return nil, err
+		}
+	}
+
 	named := cfg.input.Header || cfg.input.JSON
 	multi := cfg.maxArgs > 1 || xargs
 	if len(words) > 0 {
 		shell := false
+		inprocess := false
 		switch b := c.String("backend"); b {
 		case "auto":
 			shell = template.NeedsShell(words)
+			inprocess = shell && inprocessAvailable
 		case "exec":
 		case "shell":
 			shell = true
 		case "inprocess":
-			return nil, usagef("use --backend shell or auto for now", "--backend inprocess is not available in this version")
+			if !inprocessAvailable {
+				return nil, usagef("use --backend shell or auto for now", "--backend inprocess is not available in this version")
+			}
+			shell, inprocess = true, true
 		default:
 			return nil, usagef("", "--backend %q: want auto, exec or shell", b)
 		}
@@ -138,11 +165,17 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		}
 		// -N repeats a word holding {} per record, as -X does: GNU parallel
 		// gives `-N2 cp {} dest/` two arguments, not one joined by a space.
-		t, err := template.Compile(words, template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: multi})
+		opts := template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: multi, NoAppend: cfg.noAppend}
+		t, err := template.Compile(words, opts)
 		if err != nil {
 			return nil, usagef("", "%v", err)
 		}
 		cfg.expand = exec.Expander{Template: t, Shell: shell, Multi: multi}
+		if inprocess && cfg.runner == nil {
+			if cfg.runner, err = newInProcess(words, opts, multi); err != nil {
+				return nil, usagef("", "%v", err)
+			}
+		}
 	} else if xargs {
 		return nil, usagef("give a command with {}", "-X needs a command template")
 	}
@@ -247,6 +280,16 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		RetryDelay: cfg.retryDelay,
 		Halt:       cfg.halt,
 	}
+	if cfg.runner != nil {
+		engine.Runner = cfg.runner
+	}
+	env := &runEnv{engine: engine, output: &cfg.output, stdin: stdin, stdout: stdout, stderr: stderr}
+	for _, f := range cfg.features() {
+		if err := f.apply(cfg, env); err != nil {
+			fmt.Fprintf(stderr, "pmap: error: %v\n", err)
+			return exitUsage
+		}
+	}
 	closeLogs, err := cfg.openLogs(engine)
 	if err != nil {
 		fmt.Fprintf(stderr, "pmap: error: %v\n", err)
@@ -281,6 +324,9 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 				case syscall.SIGINT, syscall.SIGTERM:
 					if exitSignal.Load() != 0 {
 						cfg.process.KillAll(syscall.SIGKILL)
+						if k, ok := engine.Runner.(interface{ KillAll(syscall.Signal) }); ok {
+							k.KillAll(syscall.SIGKILL)
+						}
 						continue
 					}
 					code := int32(exitInterrupted)
@@ -314,6 +360,10 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		w.Summary.WriteTo(stderr)
 		fmt.Fprintf(stderr, "pmap: error: %v\n", runErr)
 		return exitUsage
+	case engine.Aborted() != nil:
+		w.Summary.WriteTo(stderr)
+		fmt.Fprintf(stderr, "pmap: error: %v\n", engine.Aborted())
+		return exitJobsFailed
 	}
 	w.Summary.WriteTo(stderr)
 	if logErr != nil {

@@ -23,6 +23,9 @@ type Job struct {
 	// Err is set when the job cannot run at all (a malformed record, a key
 	// that cannot be expanded): it fails without starting a process.
 	Err error
+	// Stdin is fed to the job's standard input (--pipe); nil means
+	// /dev/null.
+	Stdin []byte
 }
 
 // Input returns the job's records as read: one record's Raw, or the raw

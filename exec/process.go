@@ -112,6 +112,17 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 		outW.Close()
 		return Outcome{Status: StatusError, Exit: -1, Err: err}
 	}
+	stdin := p.devNull
+	var stdinW *os.File
+	if t.Job.Stdin != nil {
+		r, w, err := os.Pipe()
+		if err != nil {
+			outR.Close()
+			errR.Close()
+			return Outcome{Status: StatusError, Exit: -1, Err: err}
+		}
+		stdin, stdinW = r, w
+	}
 	env := make([]string, len(p.env), len(p.env)+3)
 	copy(env, p.env)
 	env = append(env,
@@ -120,15 +131,29 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 		"PMAP_KEY="+t.Job.Key)
 	proc, err := os.StartProcess(path, argv, &os.ProcAttr{
 		Env:   env,
-		Files: []*os.File{p.devNull, outW, errW},
+		Files: []*os.File{stdin, outW, errW},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	outW.Close()
 	errW.Close()
+	if stdinW != nil {
+		stdin.Close()
+	}
 	if err != nil {
 		outR.Close()
 		errR.Close()
+		if stdinW != nil {
+			stdinW.Close()
+		}
 		return startError(argv[0], err)
+	}
+	if stdinW != nil {
+		// A job that does not read all of its input must not block pmap:
+		// the write ends with EPIPE when the job closes or exits.
+		go func() {
+			stdinW.Write(t.Job.Stdin)
+			stdinW.Close()
+		}()
 	}
 	pgid := proc.Pid
 	p.groups.add(pgid)

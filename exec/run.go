@@ -62,6 +62,10 @@ type Engine struct {
 	// Skip reports whether a job with this command already ran (--resume);
 	// it is asked once per job.
 	Skip func(cmd Command) bool
+	// Throttle, when set, is called before each job starts and returns when
+	// it may start (--delay, --load, --memfree); it returns early with
+	// ctx's error.
+	Throttle func(ctx context.Context) error
 
 	runtimes runtimes
 	mu       sync.Mutex
@@ -69,6 +73,28 @@ type Engine struct {
 	halted   chan struct{}
 	haltOnce sync.Once
 	stopNow  context.CancelCauseFunc
+	abortErr error
+}
+
+// Aborted returns the error that stopped the run when a runner could not
+// go on (Outcome.Abort), or nil.
+func (e *Engine) Aborted() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.abortErr
+}
+
+// abort stops the run for err: no more jobs start, running ones are stopped.
+func (e *Engine) abort(err error) {
+	e.mu.Lock()
+	if e.abortErr == nil {
+		e.abortErr = err
+	}
+	e.mu.Unlock()
+	e.haltOnce.Do(func() {
+		close(e.halted)
+		e.stopNow(err)
+	})
 }
 
 // Halted reports whether a --halt policy stopped the run, and whether that
@@ -146,6 +172,11 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 		if ctx.Err() != nil || drained(e.Drain) {
 			break
 		}
+		if slot != 0 && e.Throttle != nil && !drained(e.halted) {
+			if err := e.Throttle(ctx); err != nil {
+				break
+			}
+		}
 		if drained(e.halted) {
 			if slot != 0 {
 				free <- slot
@@ -173,6 +204,9 @@ func (e *Engine) skipped(j *Job) *Result {
 	err := ErrHalted
 	if e.Halt.Kind != HaltFail {
 		err = ErrNotNeeded
+	}
+	if a := e.Aborted(); a != nil {
+		err = fmt.Errorf("not run: %w", a)
 	}
 	r := &Result{Job: j, Status: StatusSkipped, Exit: -1, Err: err, Start: time.Now()}
 	if j.Err == nil {
@@ -272,6 +306,11 @@ func (e *Engine) attempt(ctx context.Context, r *Result) {
 	}
 	out := e.Runner.Run(jobCtx, t)
 	r.Duration = time.Since(r.Start)
+	r.Host = out.Host
+	r.Attempts += out.Retried
+	if out.Abort != nil {
+		e.abort(out.Abort)
+	}
 	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
 	if r.Status == StatusOK {
 		r.Exit = 0

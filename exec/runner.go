@@ -29,4 +29,13 @@ type Outcome struct {
 	// Stopped is set when the job was still running when ctx was done and
 	// was sent the termination sequence.
 	Stopped bool
+	// Host is where the job ran ("" = this machine).
+	Host string
+	// Retried counts attempts the runner made itself before this outcome
+	// (a job moved off a failed remote host); they add to the record's
+	// attempts.
+	Retried int
+	// Abort, when set, stops the whole run: nothing can run any more (every
+	// remote host is down). Jobs not run get skipped records with this error.
+	Abort error
 }
