@@ -17,6 +17,7 @@ const (
 	shellOverhead = 32    // "sh" "-c" around the script
 	seqCost       = 20    // digits of {#}
 	slotCost      = 10    // digits of {%}
+	hostCost      = 256   // a host name, {host}
 )
 
 // record is the cost of one more record r.
@@ -52,6 +53,8 @@ func (c *costs) constCost(p *placeholder) (int, bool) {
 		return seqCost, true
 	case p.kind == kSlot:
 		return slotCost, true
+	case p.kind == kHost:
+		return hostCost, true
 	case p.kind == kName && !p.perRecord:
 		return c.valueCost(p.varVal), true
 	}

@@ -16,6 +16,7 @@ const (
 	kName               // {name}, {a.b}: named field, JSON path or --var
 	kSeq                // {#}
 	kSlot               // {%}
+	kHost               // {host}, with Options.Remote
 )
 
 // modifier is the path operation applied to a value: GNU parallel's
@@ -156,6 +157,10 @@ func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
 		return &placeholder{kind: kSeq}, nil
 	case "%":
 		return &placeholder{kind: kSlot}, nil
+	case "host":
+		if b.opt.Remote {
+			return &placeholder{kind: kHost}, nil
+		}
 	}
 	base, mod := splitModifier(c)
 	if base == "" {

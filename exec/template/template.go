@@ -51,6 +51,9 @@ type Options struct {
 	// NoAppend disables appending the record when the template has no
 	// replacement string (used for Plain templates).
 	NoAppend bool
+	// Remote makes {host} the replacement string for Data.Host (--ssh);
+	// otherwise {host} is an ordinary name.
+	Remote bool
 }
 
 // Data is what one expansion sees.
@@ -66,6 +69,8 @@ type Data struct {
 	Seq int64
 	// Slot is the worker slot, {%}.
 	Slot int
+	// Host is the remote host the job runs on, {host} (Options.Remote).
+	Host string
 }
 
 // Template is a compiled command template. It is immutable after Compile

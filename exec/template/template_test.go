@@ -724,3 +724,23 @@ func TestConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+func TestHostPlaceholder(t *testing.T) {
+	tm, err := Compile([]string{"echo {host} {}"}, Options{Mode: Exec, Remote: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv, err := tm.Argv(&Data{Records: []input.Record{{Raw: "x"}}, Host: "h1"})
+	if err != nil || strings.Join(argv, ",") != "echo,h1,x" {
+		t.Fatalf("%q %v", argv, err)
+	}
+	// Without --ssh, {host} is an ordinary (here: literal) name.
+	tm, err = Compile([]string{"echo {host}"}, Options{Mode: Exec, NoAppend: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	argv, err = tm.Argv(&Data{Records: []input.Record{{Raw: "x"}}})
+	if err != nil || strings.Join(argv, ",") != "echo,{host}" {
+		t.Fatalf("%q %v", argv, err)
+	}
+}

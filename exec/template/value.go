@@ -73,6 +73,8 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 		return x.itoa(d.Seq), nil
 	case kSlot:
 		return x.itoa(int64(d.Slot)), nil
+	case kHost:
+		return d.Host, nil
 	case kRecord:
 		if r := x.record(p, rep, k); r != nil {
 			if r.Err != nil {
