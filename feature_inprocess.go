@@ -1,7 +1,9 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/template"
@@ -9,9 +11,38 @@ import (
 
 // inprocessAvailable says whether --backend inprocess is built; auto picks
 // it for templates with shell syntax when it is.
-const inprocessAvailable = false
+const inprocessAvailable = true
 
 // newInProcess returns the in-process shell runner for the template words.
-func newInProcess(words []string, opts template.Options, multi bool) (exec.Runner, error) {
-	return nil, errors.New("--backend inprocess is not available in this version")
+//
+// With --backend auto it returns no runner (and no error) when a real shell
+// suits the template better, so that the shell backend runs it as before:
+// --shell or PMAP_SHELL names a shell, the template uses what only a shell
+// process has ($$, $!, signal traps, kill, ulimit...), or the interpreter
+// cannot take it. With --backend inprocess those are errors, except the
+// process features, which then behave as the man page says.
+func newInProcess(c *cli.Context, words []string, opts template.Options, multi bool) (exec.Runner, error) {
+	auto := c.String("backend") == "auto"
+	if auto && c.IsSet("shell") {
+		return nil, nil
+	}
+	v, err := template.CompileVars(words, opts)
+	if err == nil {
+		var ip *exec.InProcess
+		if ip, err = exec.NewInProcess(v, multi); err == nil {
+			if auto && ip.ShellOnly() != "" {
+				return nil, nil
+			}
+			// An invalid --termseq is reported when the process backend
+			// reads it; the default stands in until then.
+			if seq, err := exec.ParseTermSeq(c.String("termseq")); err == nil {
+				ip.TermSeq = seq
+			}
+			return ip, nil
+		}
+	}
+	if auto {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("--backend inprocess: %w", err)
 }

@@ -29,5 +29,6 @@ type runEnv struct {
 }
 
 func (cfg *config) features() []feature {
-	return []feature{&cfg.worker, &cfg.progress, &cfg.throttle, &cfg.pipe, &cfg.remote}
+	// progress first: its apply wraps env.stderr, which the others keep.
+	return []feature{&cfg.progress, &cfg.worker, &cfg.throttle, &cfg.pipe, &cfg.remote}
 }

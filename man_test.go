@@ -46,15 +46,6 @@ func roffOptions(s string) []string {
 	return out
 }
 
-// optSpelling is how an option name is typed: --arg-file for arg-file, -a
-// for a (the roff source escapes the hyphens: \-\-arg\-file, \-a).
-func optSpelling(name string) string {
-	if len(name) == 1 {
-		return "-" + name
-	}
-	return "--" + name
-}
-
 func readManPage(t *testing.T) *manPage {
 	t.Helper()
 	data, err := os.ReadFile("man/pmap.1")
@@ -158,6 +149,34 @@ func TestManPage(t *testing.T) {
 					t.Errorf("OPTIONS line %d documents %s, which pmap does not have", h.line, o)
 				}
 			}
+		}
+	})
+
+	t.Run("help", func(t *testing.T) {
+		// What --help prints, not only flags(): every option a user sees
+		// there is documented, in the subsection of its --help group.
+		where := map[string][]manHeading{}
+		for _, h := range p.headings {
+			for _, o := range h.opts {
+				where[o] = append(where[o], h)
+			}
+		}
+		listed := helpOptions(helpText(t))
+		n := 0
+		for cat, opts := range listed {
+			for _, o := range opts {
+				n++
+				hs := where[o]
+				switch {
+				case len(hs) == 0:
+					t.Errorf("--help lists %s, which OPTIONS does not document (want a .TP entry naming %s)", o, roffSpelling(o))
+				case hs[0].sub != cat:
+					t.Errorf("--help lists %s under %q, the manual under .SS %q (line %d)", o, cat, hs[0].sub, hs[0].line)
+				}
+			}
+		}
+		if n < len(flags()) {
+			t.Errorf("found %d options in --help, fewer than the %d flags: is helpOption out of date?", n, len(flags()))
 		}
 	})
 

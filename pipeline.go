@@ -157,7 +157,7 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 			}
 			shell, inprocess = true, true
 		default:
-			return nil, usagef("", "--backend %q: want auto, exec or shell", b)
+			return nil, usagef("", "--backend %q: want auto, exec, shell or inprocess", b)
 		}
 		mode := template.Exec
 		if shell {
@@ -165,14 +165,14 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		}
 		// -N repeats a word holding {} per record, as -X does: GNU parallel
 		// gives `-N2 cp {} dest/` two arguments, not one joined by a space.
-		opts := template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: multi, NoAppend: cfg.noAppend}
+		opts := template.Options{Mode: mode, Vars: vars, Named: named, ContextReplace: multi, NoAppend: cfg.noAppend, Remote: cfg.remote.hostPlaceholder()}
 		t, err := template.Compile(words, opts)
 		if err != nil {
 			return nil, usagef("", "%v", err)
 		}
 		cfg.expand = exec.Expander{Template: t, Shell: shell, Multi: multi}
 		if inprocess && cfg.runner == nil {
-			if cfg.runner, err = newInProcess(words, opts, multi); err != nil {
+			if cfg.runner, err = newInProcess(c, words, opts, multi); err != nil {
 				return nil, usagef("", "%v", err)
 			}
 		}
@@ -230,6 +230,9 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 
 // jobSource opens the input and groups it into jobs.
 func (cfg *config) jobSource(stdin io.Reader) (*exec.JobSource, error) {
+	if cfg.pipe.enabled {
+		return cfg.pipe.jobSource(cfg, stdin)
+	}
 	src, err := input.Open(cfg.input, stdin, cfg.specs)
 	if err != nil {
 		return nil, err
@@ -295,6 +298,9 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pmap: error: %v\n", err)
 		return exitUsage
 	}
+	if cfg.output.Joblog != nil {
+		engine.OnFinish = cfg.output.Joblog.Write
+	}
 	w := output.New(cfg.output)
 	if cfg.output.LineBuffer || cfg.output.Ungroup {
 		engine.Live = w.Live
@@ -344,6 +350,9 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 	var runErr error
 	go func() {
 		runErr = engine.Run(ctx, jobs, results)
+		if c, ok := engine.Runner.(io.Closer); ok {
+			c.Close() // long-lived runners (--worker) end with the run
+		}
 		close(results)
 	}()
 	w.Consume(results)

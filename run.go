@@ -44,7 +44,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := exitOK
 	inv := &invocation{}
 	app := newApp(stdin, stdout, stderr, &code, inv)
+	inv.args = args
 	args, inv.given = normalizeArgs(args, app.Flags)
+	app.Metadata = map[string]any{givenKey: inv.given}
 	err := app.Run(args)
 	var ee *exitError
 	var ue *usageError
@@ -53,58 +55,103 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return code
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "pmap: error: %v\n", ue.err)
-		if ue.hint != "" {
-			fmt.Fprintf(stderr, "pmap: hint: %s\n", ue.hint)
-		}
-		return exitUsage
-	default:
-		fmt.Fprintf(stderr, "pmap: error: %v\n", err)
-		return exitUsage
+	case !errors.As(err, &ue):
+		ue = &usageError{err: err}
 	}
+	fmt.Fprintf(stderr, "pmap: error: %v\n", ue.err)
+	hints := []string{ue.hint}
+	if h := inv.envHint(ue.err.Error(), app.Flags); h != "" {
+		hints = append(hints, h)
+	}
+	for _, h := range hints {
+		for _, line := range strings.Split(h, "\n") {
+			if line != "" {
+				fmt.Fprintf(stderr, "pmap: hint: %s\n", line)
+			}
+		}
+	}
+	return exitUsage
 }
 
 // invocation is what run learns of the command line besides the flag values.
 type invocation struct {
+	// args are the arguments as given, for messages that quote them.
+	args []string
 	// given names the options set on the command line (not from PMAP_*).
 	given map[string]bool
+	// lookupEnv reads the environment (a test's fake, or os.LookupEnv).
+	lookupEnv func(string) (string, bool)
+}
+
+// givenKey is where run leaves the options given on the command line in
+// the app's Metadata, for features that let the command line win over the
+// PMAP_<NAME> variables.
+const givenKey = "given"
+
+// givenOptions returns the primary names of the options the command line
+// sets (not the environment).
+func givenOptions(c *cli.Context) map[string]bool {
+	given, _ := c.App.Metadata[givenKey].(map[string]bool)
+	return given
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int, inv *invocation) *cli.App {
 	app := &cli.App{
-		Name:                      "pmap",
-		Usage:                     "run a command for every input record, in parallel",
-		UsageText:                 "pmap [options] [--] [template ...] [::: values ...] [:::: files ...]",
-		Version:                   version(),
+		Name:      "pmap",
+		Usage:     "run a command for every input record, in parallel",
+		UsageText: "pmap [options] [--] [template ...] [::: values ...] [:::: files ...]",
+		Version:   version(),
+		// pmap prints its own help and version: grouped in a fixed order,
+		// and without a `help` command that would take the template's
+		// first word for a topic.
+		HideHelp:                  true,
 		HideHelpCommand:           true,
+		HideVersion:               true,
 		DisableSliceFlagSeparator: true,
 		Reader:                    stdin,
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
-		Flags:                     flags(),
+		Flags:                     append(flags(), infoFlags()...),
 		ExitErrHandler:            func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			msg := err.Error()
-			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-				return usagef("run 'pmap --help' to see the options; put the command after them, or after --", "unknown option %s", name)
-			}
-			return usagef("run 'pmap --help' to see the options", "%s", msg)
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return inv.usageError(err, c.App.Flags)
 		},
 		Action: func(c *cli.Context) error {
+			switch {
+			case c.Bool("help"):
+				writeHelp(stdout, c.App.Flags)
+				return nil
+			case c.Bool("version"):
+				fmt.Fprintf(stdout, "pmap %s (parallel mapper, github.com/pmap-dev/pmap)\n", c.App.Version)
+				return nil
+			case c.String("completion") != "":
+				return writeCompletion(stdout, c.String("completion"), c.App.Flags)
+			}
 			cfg, err := configure(c, inv.given)
 			if err != nil {
-				return err
+				return withTemplateCaret(c, err)
 			}
 			*code = cfg.execute(stdin, stdout, stderr)
 			return nil
 		},
 	}
-	cli.VersionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version"}
-	cli.VersionPrinter = func(c *cli.Context) {
-		fmt.Fprintf(c.App.Writer, "pmap %s (parallel mapper, github.com/pmap-dev/pmap)\n", c.App.Version)
-	}
 	return app
+}
+
+func init() {
+	// pmap prints its own help: urfave/cli must not catch -h/--help (it
+	// looks for this global flag even with HideHelp set).
+	cli.HelpFlag = nil
+}
+
+// infoFlags are the options that print something about pmap and exit.
+// They have no PMAP_<NAME> variable: PMAP_HELP=1 must not turn every run
+// into printing the help.
+func infoFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "print this help and exit"},
+		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
+	}
 }
 
 // version is the module version from the build info, with the VCS revision
@@ -117,10 +164,17 @@ func version() string {
 	v := bi.Main.Version
 	if v == "" || v == "(devel)" {
 		v = "devel"
+		dirty := false
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			switch {
+			case s.Key == "vcs.revision" && len(s.Value) >= 12:
 				v += "-" + s.Value[:12]
+			case s.Key == "vcs.modified":
+				dirty = s.Value == "true"
 			}
+		}
+		if dirty {
+			v += "-dirty"
 		}
 	}
 	return v

@@ -18,9 +18,12 @@ import (
 const argSpace = 128 << 10
 
 // JobSource groups records into numbered jobs: one record per job, N with
-// -N, or as many as fit the argument space with -X.
+// -N, or as many as fit the argument space with -X; or, with --pipe, makes
+// one job of each block of input, fed to the job's stdin.
 type JobSource struct {
 	src input.Source
+	// blocks is the --pipe input; src is nil then.
+	blocks BlockSource
 	// MaxArgs is -N: records per job (0 or 1 = one).
 	MaxArgs int
 	// Pack is the template -X packs for; nil without -X.
@@ -41,6 +44,18 @@ type JobSource struct {
 // NewJobSource returns jobs made of src's records.
 func NewJobSource(src input.Source) *JobSource { return &JobSource{src: src} }
 
+// BlockSource yields the blocks of --pipe, each whole records of the input
+// as read, or io.EOF after the last; *input.Blocks is one.
+type BlockSource interface {
+	Next() ([]byte, error)
+}
+
+// NewPipeJobSource returns one job per block of src (--pipe): the block is
+// the job's Stdin and the job has no records, so {} and its forms are
+// empty while {#} and {%} work as usual. MaxArgs and Pack do not apply:
+// the blocks are already cut.
+func NewPipeJobSource(src BlockSource) *JobSource { return &JobSource{blocks: src} }
+
 // Multi reports whether jobs hold several records (-N/-X), which changes
 // what {n} means.
 func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
@@ -48,8 +63,11 @@ func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
 // Next returns the next job, or io.EOF.
 func (s *JobSource) Next() (*Job, error) {
 	var recs []input.Record
+	var stdin []byte
 	var err error
 	switch {
+	case s.blocks != nil:
+		stdin, err = s.blocks.Next()
 	case s.Pack != nil:
 		recs, err = s.nextPacked()
 	case s.MaxArgs > 1:
@@ -65,7 +83,7 @@ func (s *JobSource) Next() (*Job, error) {
 		return nil, err
 	}
 	s.seq++
-	j := &Job{Seq: s.seq, Records: recs}
+	j := &Job{Seq: s.seq, Records: recs, Stdin: stdin}
 	for _, r := range recs {
 		if r.Err != nil {
 			j.Err = r.Err

@@ -62,6 +62,12 @@ type Engine struct {
 	// Skip reports whether a job with this command already ran (--resume);
 	// it is asked once per job.
 	Skip func(cmd Command) bool
+	// OnFinish, when set, is called with every result in the job's own
+	// goroutine, before its slot is free again. The --joblog is written
+	// here: then a pmap killed with SIGKILL has logged every job that ran
+	// but the ones holding a slot, so --resume runs at most Workers jobs
+	// twice.
+	OnFinish func(r *Result)
 	// Throttle, when set, is called before each job starts and returns when
 	// it may start (--delay, --load, --memfree); it returns early with
 	// ctx's error.
@@ -70,6 +76,7 @@ type Engine struct {
 	runtimes runtimes
 	mu       sync.Mutex
 	stats    haltStats
+	readAll  bool // the input was read to its end
 	halted   chan struct{}
 	haltOnce sync.Once
 	stopNow  context.CancelCauseFunc
@@ -95,6 +102,14 @@ func (e *Engine) abort(err error) {
 		close(e.halted)
 		e.stopNow(err)
 	})
+}
+
+// Read reports how many jobs have been read so far, and whether that is
+// all of them (the input was read to its end), for a progress display.
+func (e *Engine) Read() (n int, all bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stats.read, e.readAll
 }
 
 // Halted reports whether a --halt policy stopped the run, and whether that
@@ -128,6 +143,10 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
 					readErr = err
+				} else {
+					e.mu.Lock()
+					e.readAll = true
+					e.mu.Unlock()
 				}
 				return
 			}
@@ -181,13 +200,21 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 			if slot != 0 {
 				free <- slot
 			}
-			results <- e.skipped(j)
+			r := e.skipped(j)
+			if e.OnFinish != nil {
+				e.OnFinish(r)
+			}
+			results <- r
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results <- e.run(runCtx, j, slot)
+			r := e.run(runCtx, j, slot)
+			if e.OnFinish != nil {
+				e.OnFinish(r)
+			}
+			results <- r
 			free <- slot
 		}()
 	}

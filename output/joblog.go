@@ -23,6 +23,7 @@ const joblogHeader = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\t
 // completion order, each written with one write so that a pmap killed with
 // SIGKILL loses at most the jobs that were running.
 type Joblog struct {
+	mu  sync.Mutex // jobs end on several goroutines
 	f   *os.File
 	buf []byte
 	err error
@@ -65,7 +66,12 @@ func logged(r *exec.Result) bool {
 
 // Write logs r when it finished.
 func (l *Joblog) Write(r *exec.Result) {
-	if l == nil || l.err != nil || !logged(r) {
+	if l == nil || !logged(r) {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
 		return
 	}
 	exitval, signal := r.Exit, 0

@@ -52,10 +52,14 @@ type Options struct {
 
 	// Results receives every job's JSON record (--results), in output order.
 	Results io.Writer
-	// Joblog logs finished jobs in completion order (--joblog).
+	// Joblog logs finished jobs in completion order (--joblog). The Writer
+	// does not write it: the engine's OnFinish hook does, as each job ends.
 	Joblog *Joblog
 	// Failed receives the input of failed jobs (--failed).
 	Failed *Failed
+	// Progress shows the run's progress on stderr (--progress); Consume
+	// starts it, feeds it every result and stops it at the end.
+	Progress *Progress
 }
 
 // Writer consumes results and writes them out.
@@ -85,9 +89,11 @@ func New(opt Options) *Writer {
 func (w *Writer) Consume(results <-chan *exec.Result) {
 	pending := make(map[int64]*exec.Result)
 	next := int64(1)
+	w.opt.Progress.Start()
+	defer w.opt.Progress.Stop()
 	for r := range results {
 		w.Summary.Add(r)
-		w.opt.Joblog.Write(r)
+		w.opt.Progress.Add(r)
 		if w.opt.Unordered {
 			w.emit(r)
 		} else {

@@ -1,0 +1,49 @@
+package exec
+
+import (
+	"context"
+	"io"
+	"testing"
+
+	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/input"
+)
+
+func newIP(tb testing.TB, words []string, opt template.Options, multi bool) *InProcess {
+	tb.Helper()
+	opt.Mode = template.Shell
+	v, err := template.CompileVars(words, opt)
+	if err != nil {
+		tb.Fatalf("CompileVars(%q): %v", words, err)
+	}
+	ip, err := NewInProcess(v, multi)
+	if err != nil {
+		tb.Fatalf("NewInProcess(%q): %v", words, err)
+	}
+	return ip
+}
+
+// BenchmarkInProcessEcho is the in-process backend's per-job cost on
+// `echo {}`, a builtin: no process, no goroutine.
+func BenchmarkInProcessEcho(b *testing.B) {
+	benchInProcess(b, "echo {}")
+}
+
+// BenchmarkInProcessList is a job of a few builtins and expansions.
+func BenchmarkInProcessList(b *testing.B) {
+	benchInProcess(b, `x={}; test -n "$x" && printf '%s %s\n' "$x" {#} || echo none`)
+}
+
+func benchInProcess(b *testing.B, tmpl string) {
+	ip := newIP(b, []string{tmpl}, template.Options{}, false)
+	job := &Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
+	task := &Task{Job: job, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		job.Seq++
+		if o := ip.Run(ctx, task); o.Status != StatusOK {
+			b.Fatalf("outcome %+v", o)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package exec
+
+import (
+	"context"
+	"io"
+	"sync"
+	"syscall"
+)
+
+// PipeRunner wraps the Runner of a --pipe run so that a job drops its block
+// once its last attempt has run. Ordered output keeps finished results until
+// the jobs before them finish: without this, one slow job would keep every
+// block read after it in memory, and the input would not stay bounded.
+type PipeRunner struct {
+	// Runner runs the jobs.
+	Runner Runner
+	// Retries is the Engine's: a job that failed keeps its block for the
+	// attempts it has left.
+	Retries int
+
+	mu       sync.Mutex
+	attempts map[*Job]int // attempts run so far, for jobs that may retry
+}
+
+// Run implements Runner. The wrapped runner gets its own copy of the job,
+// because its goroutines may still read the block after Run returns (a job
+// that exited without reading its stdin).
+func (p *PipeRunner) Run(ctx context.Context, t *Task) Outcome {
+	p.mu.Lock()
+	job := *t.Job
+	n := p.attempts[t.Job] + 1
+	p.mu.Unlock()
+	task := *t
+	task.Job = &job
+	out := p.Runner.Run(ctx, &task)
+
+	// The Engine runs another attempt only after a failure, and at most
+	// Retries more; a job that could not start is not retried either.
+	last := out.Status == StatusOK || out.Status == StatusError || n > p.Retries
+	p.mu.Lock()
+	if last {
+		t.Job.Stdin = nil
+		delete(p.attempts, t.Job)
+	} else {
+		if p.attempts == nil {
+			p.attempts = make(map[*Job]int)
+		}
+		p.attempts[t.Job] = n
+	}
+	p.mu.Unlock()
+	return out
+}
+
+// KillAll passes the second Ctrl-C on to the wrapped runner.
+func (p *PipeRunner) KillAll(sig syscall.Signal) {
+	if k, ok := p.Runner.(interface{ KillAll(syscall.Signal) }); ok {
+		k.KillAll(sig)
+	}
+}
+
+// Close closes the wrapped runner when it is an io.Closer (long-lived
+// workers end with the run).
+func (p *PipeRunner) Close() error {
+	if c, ok := p.Runner.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}

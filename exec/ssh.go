@@ -1,0 +1,265 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec/template"
+)
+
+// Back-off of a host that failed at the ssh level: out of rotation for
+// hostBackoff, doubled at each failure in a row, at most hostBackoffMax.
+const (
+	hostBackoff    = 10 * time.Second
+	hostBackoffMax = 5 * time.Minute
+)
+
+// Remote is the backend of --ssh: it spreads jobs over the hosts' slots and
+// runs each through the system's OpenSSH client, over one multiplexed
+// master connection per host, wrapped so that stopping the job stops it on
+// the remote side (see remoteWrapper). A host that fails at the ssh level
+// leaves the rotation for a while and its job moves to another host.
+type Remote struct {
+	// Hosts are the logins, in the order given.
+	Hosts []*Host
+	// SSH is the ssh command (--ssh-cmd), "ssh" and its options.
+	SSH []string
+	// Workers gives the slots of a host whose login has no N/: the
+	// --workers value applied to the host's CPU count.
+	Workers string
+	// Expand is the run's expander; with HostInTemplate the command is
+	// expanded again per job with {host} set to the chosen host.
+	Expand         *Expander
+	HostInTemplate bool
+	// Launcher, when set, prefixes every command (--launcher).
+	Launcher *Launcher
+	// Local runs the jobs of ":" (this machine).
+	Local Runner
+	// Shell runs shell commands on the remote side.
+	Shell string
+	// TermSeq stops a job; the remote wrapper sends it there.
+	TermSeq TermSeq
+	// Warn receives one line when a host leaves the rotation.
+	Warn io.Writer
+
+	sshPath  string
+	dir      string // the control sockets
+	token    string
+	ignore   string
+	seqArgs  []string
+	slotHost []*Host
+
+	mu      sync.Mutex
+	changed chan struct{} // closed when a host frees a slot or fails
+	groups  groups        // the ssh clients' process groups
+}
+
+// errAllDown is the run's end when no host is left.
+var errAllDown = errors.New("every --ssh host is down")
+
+// Run implements Runner: it runs the job on a host of its slot, or on
+// another while that one is down or full, and moves it to another host
+// when its host fails at the ssh level.
+func (r *Remote) Run(ctx context.Context, t *Task) Outcome {
+	retried := 0
+	for {
+		h, err := r.pick(ctx, t.Slot)
+		if errors.Is(err, errAllDown) {
+			closeTaskWriters(t)
+			return Outcome{Status: StatusSkipped, Exit: -1, Err: fmt.Errorf("not run: %w", err), Abort: err, Retried: retried}
+		}
+		if err != nil {
+			closeTaskWriters(t)
+			return Outcome{Status: StatusSkipped, Exit: -1, Err: err, Stopped: true, Signal: r.firstSignal(), Retried: retried}
+		}
+		cmd, err := r.command(t, h)
+		if err != nil {
+			r.release(h, false)
+			closeTaskWriters(t)
+			return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err), Retried: retried}
+		}
+		if h.Local {
+			// The process runner closes the writers itself.
+			tl := *t
+			tl.Command = cmd
+			out := r.Local.Run(ctx, &tl)
+			r.release(h, true)
+			out.Retried = retried
+			return out
+		}
+		out, fault := r.runSSH(ctx, h, t, cmd)
+		r.release(h, fault == nil)
+		if fault == nil {
+			closeTaskWriters(t)
+			out.Host, out.Retried = h.Login, retried
+			return out
+		}
+		r.markDown(h, fault)
+		retried++
+		// The next attempt starts with empty output; what a live writer
+		// already printed stays printed.
+		releaseOutput(t.Stdout)
+		releaseOutput(t.Stderr)
+	}
+}
+
+// command is t's command for host h: expanded again when the template has
+// {host}, then prefixed with the launcher.
+func (r *Remote) command(t *Task, h *Host) (Command, error) {
+	cmd := t.Command
+	if r.HostInTemplate && r.Expand != nil && r.Expand.Template != nil {
+		d := &template.Data{Records: t.Job.Records, Multi: r.Expand.Multi, Seq: t.Job.Seq, Slot: t.Slot, Host: h.Name}
+		var err error
+		if r.Expand.Shell {
+			cmd.Argv = nil
+			cmd.Script, err = r.Expand.Template.String(d)
+		} else {
+			cmd.Argv, err = r.Expand.Template.Argv(d)
+		}
+		if err != nil {
+			return cmd, err
+		}
+	}
+	if r.Launcher == nil {
+		return cmd, nil
+	}
+	return r.Launcher.Wrap(t.Job, t.Slot, h.Name, cmd)
+}
+
+// pick takes a slot on a host for a job on slot: the slot's own host when
+// it is up and not full (other hosts' jobs may have moved there), else the
+// up host with the most free slots. With every host up but full it waits;
+// with none up it fails with errAllDown.
+func (r *Remote) pick(ctx context.Context, slot int) (*Host, error) {
+	for {
+		r.mu.Lock()
+		now := time.Now()
+		home := r.slotHost[(slot-1+len(r.slotHost))%len(r.slotHost)]
+		var best *Host
+		anyUp := false
+		for _, h := range r.Hosts {
+			if !h.up(now) {
+				continue
+			}
+			anyUp = true
+			if free := h.Slots - h.running; free > 0 && (best == nil || free > best.Slots-best.running) {
+				best = h
+			}
+		}
+		if home.up(now) && home.running < home.Slots {
+			best = home
+		}
+		if best != nil {
+			best.running++
+			r.mu.Unlock()
+			return best, nil
+		}
+		if !anyUp {
+			err := r.downError()
+			r.mu.Unlock()
+			return nil, err
+		}
+		wake := r.changed
+		r.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("stopped: %w", context.Cause(ctx))
+		}
+	}
+}
+
+// up reports whether h is in the rotation at now.
+func (h *Host) up(now time.Time) bool { return !now.Before(h.downUntil) }
+
+// release gives h's slot back; ok says the job got through to the host,
+// which ends the host's run of failures.
+func (r *Remote) release(h *Host, ok bool) {
+	r.mu.Lock()
+	h.running--
+	if ok && h.up(time.Now()) {
+		h.backoff = 0
+	}
+	r.broadcast()
+	r.mu.Unlock()
+}
+
+// markDown takes h out of the rotation after a failure at the ssh level.
+// Jobs that were running there when it failed report the same failure: they
+// do not extend the back-off.
+func (r *Remote) markDown(h *Host, reason error) {
+	r.mu.Lock()
+	now := time.Now()
+	if !h.up(now) {
+		r.mu.Unlock()
+		return
+	}
+	if h.backoff == 0 {
+		h.backoff = hostBackoff
+	} else {
+		h.backoff = min(2*h.backoff, hostBackoffMax)
+	}
+	h.downUntil = now.Add(h.backoff)
+	h.reason = reason.Error()
+	backoff := h.backoff
+	r.broadcast()
+	r.mu.Unlock()
+	if r.Warn != nil {
+		fmt.Fprintf(r.Warn, "pmap: warning: %s is down (%v); its jobs move to other hosts, and it is tried again in %v\n", h.Login, reason, backoff)
+	}
+}
+
+func (r *Remote) broadcast() {
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// downError says why every host is down. r.mu is held.
+func (r *Remote) downError() error {
+	var reasons []string
+	for _, h := range r.Hosts {
+		reasons = append(reasons, h.Login+": "+h.reason)
+	}
+	return fmt.Errorf("%w (%s)", errAllDown, strings.Join(reasons, "; "))
+}
+
+// firstSignal is the name of the first signal the termination sequence
+// sends, for a job stopped before it started.
+func (r *Remote) firstSignal() string {
+	if len(r.TermSeq) == 0 {
+		return ""
+	}
+	return sshSignalName(r.TermSeq[0].Signal)
+}
+
+// KillAll kills every ssh client at once (the second Ctrl-C): the remote
+// wrappers see their stdin end and stop their jobs.
+func (r *Remote) KillAll(sig syscall.Signal) {
+	r.groups.signal(sig)
+	if k, ok := r.Local.(interface{ KillAll(syscall.Signal) }); ok {
+		k.KillAll(sig)
+	}
+}
+
+// releaseOutput empties a captured output buffer for the next attempt.
+func releaseOutput(w io.Writer) {
+	if b, ok := w.(interface{ Release() }); ok {
+		b.Release()
+	}
+}
+
+// closeTaskWriters closes the task's writers once its last attempt is done,
+// as the process runner does (a live writer flushes a partial line).
+func closeTaskWriters(t *Task) {
+	for _, w := range []io.Writer{t.Stdout, t.Stderr} {
+		if c, ok := w.(io.Closer); ok {
+			c.Close()
+		}
+	}
+}

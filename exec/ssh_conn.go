@@ -1,0 +1,367 @@
+package exec
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+const (
+	// controlPersist keeps a master connection open this long without
+	// jobs, so that a pause between jobs costs no new handshake, and a
+	// master left behind by a killed pmap goes away by itself.
+	controlPersist = "30"
+	// sshDrainGrace is how long pmap waits, after an ssh client exits, for
+	// the master to close the job's output pipes.
+	sshDrainGrace = 5 * time.Second
+	// sshStopGrace is how long an ssh client may take, beyond the
+	// termination sequence, to end after pmap stopped its job; then it is
+	// killed (the host does not answer).
+	sshStopGrace = 5 * time.Second
+	// probeTimeout bounds the first connection to a host.
+	probeTimeout = 2 * time.Minute
+	// probeCommand prints the number of CPUs of the remote host.
+	probeCommand = "nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 1"
+)
+
+// Start prepares a run: a private directory for the control sockets, one
+// master connection per remote host, opened by asking the host for its CPU
+// count, and the slots. It returns the number of slots, which is the
+// run's number of workers. A host that cannot be reached starts out of the
+// rotation (with one slot when its count was to be asked).
+func (r *Remote) Start() (int, error) {
+	if len(r.Hosts) == 0 {
+		return 0, errors.New("no --ssh host")
+	}
+	if len(r.SSH) == 0 {
+		r.SSH = []string{"ssh"}
+	}
+	if r.Shell == "" {
+		r.Shell = "sh"
+	}
+	if r.TermSeq == nil {
+		r.TermSeq = DefaultTermSeq
+	}
+	r.changed = make(chan struct{})
+	r.ignore, r.seqArgs = remoteTermSeq(r.TermSeq)
+	var tok [12]byte
+	if _, err := rand.Read(tok[:]); err != nil {
+		return 0, fmt.Errorf("ssh: %w", err)
+	}
+	r.token = "pmap-exit-" + hex.EncodeToString(tok[:])
+
+	remote := false
+	for _, h := range r.Hosts {
+		remote = remote || !h.Local
+	}
+	if remote {
+		path, err := osexec.LookPath(r.SSH[0])
+		if err != nil {
+			return 0, fmt.Errorf("--ssh-cmd: %w", err)
+		}
+		r.sshPath = path
+		if r.dir, err = controlDir(); err != nil {
+			return 0, err
+		}
+	}
+
+	cpus := make([]int, len(r.Hosts))
+	faults := make([]error, len(r.Hosts))
+	var wg sync.WaitGroup
+	for i, h := range r.Hosts {
+		if h.Local {
+			cpus[i] = CPUs()
+			continue
+		}
+		h.ctl = filepath.Join(r.dir, strconv.Itoa(i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cpus[i], faults[i] = r.probe(h)
+		}()
+	}
+	wg.Wait()
+	for i, h := range r.Hosts {
+		if faults[i] != nil {
+			r.markDown(h, faults[i])
+		}
+		if h.Slots == 0 {
+			h.Slots = 1
+			if cpus[i] > 0 {
+				n, err := ParseWorkers(r.Workers, cpus[i])
+				if err != nil {
+					return 0, err
+				}
+				h.Slots = n
+			}
+		}
+	}
+	r.slotHost = spreadSlots(r.Hosts)
+	return len(r.slotHost), nil
+}
+
+// spreadSlots maps slots to hosts round-robin (slot 1 on the first host,
+// slot 2 on the second...), so that a short run uses every host.
+func spreadSlots(hosts []*Host) []*Host {
+	var slots []*Host
+	for round := 0; ; round++ {
+		added := false
+		for _, h := range hosts {
+			if round < h.Slots {
+				slots = append(slots, h)
+				added = true
+			}
+		}
+		if !added {
+			return slots
+		}
+	}
+}
+
+// controlDir makes the private directory of the control sockets. A socket
+// path has a small size limit (ssh adds 17 bytes while it creates one), so
+// a long $TMPDIR is passed over for /tmp.
+func controlDir() (string, error) {
+	base := os.TempDir()
+	if len(base) > 60 {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "pmap-ssh-")
+	if err != nil {
+		return "", fmt.Errorf("ssh control directory: %w", err)
+	}
+	return dir, nil
+}
+
+// sshArgs is the ssh command line up to the command: the user's command
+// and options (first, so that they win: ssh takes the first value of an
+// option), multiplexing, no pty, no prompts, then the destination.
+func (r *Remote) sshArgs(h *Host, extra ...string) []string {
+	argv := make([]string, 0, len(r.SSH)+24)
+	argv = append(argv, r.SSH...)
+	argv = append(argv,
+		"-o", "ControlMaster=auto",
+		"-o", "ControlPath="+h.ctl,
+		"-o", "ControlPersist="+controlPersist,
+		"-o", "BatchMode=yes",
+		"-o", "LogLevel=ERROR",
+		"-o", "ConnectTimeout=30",
+		"-o", "ServerAliveInterval=15",
+		"-T")
+	if h.Port != "" {
+		argv = append(argv, "-p", h.Port)
+	}
+	argv = append(argv, extra...)
+	return append(argv, h.Dest)
+}
+
+// probe opens the master connection to h and reads its CPU count. An
+// error is a failure at the ssh level: the host is unreachable.
+func (r *Remote) probe(h *Host) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	argv := append(r.sshArgs(h), "--", probeCommand)
+	cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = sshDrainGrace
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *osexec.ExitError
+	switch {
+	case errors.As(err, &ee) && ee.ExitCode() != 255:
+		return 0, nil // the host answers; its shell does not say
+	case err != nil:
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:]
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return 0, errors.New(msg)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(stdout.String()))
+	if err != nil || n < 1 {
+		return 0, nil
+	}
+	return n, nil
+}
+
+// runSSH runs cmd on h. A non-nil error is a failure at the ssh level (the
+// connection could not be made or broke): the job did not report an end,
+// and may run again elsewhere.
+func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Outcome, error) {
+	if ctx.Err() != nil {
+		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
+	}
+	argv := append(r.sshArgs(h), "--", r.remoteCommand(h, t, cmd))
+	var files [6]*os.File // stdin r/w, stdout r/w, stderr r/w
+	for i := 0; i < 6; i += 2 {
+		var err error
+		if files[i], files[i+1], err = os.Pipe(); err != nil {
+			for _, f := range files[:i] {
+				f.Close()
+			}
+			return Outcome{Status: StatusError, Exit: -1, Err: err}, nil
+		}
+	}
+	inR, inW, outR, outW, errR, errW := files[0], files[1], files[2], files[3], files[4], files[5]
+	proc, err := os.StartProcess(r.sshPath, argv, &os.ProcAttr{
+		Files: []*os.File{inR, outW, errW},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
+	inR.Close()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		inW.Close()
+		outR.Close()
+		errR.Close()
+		return startError(r.sshPath, err), nil
+	}
+	pgid := proc.Pid
+	r.groups.add(pgid)
+	defer r.groups.remove(pgid)
+
+	// The connection's stdin is the job's lifeline: closing it stops the
+	// job on the remote side (remoteWrapper).
+	var closeIn sync.Once
+	closeStdin := func() { closeIn.Do(func() { inW.Close() }) }
+	if t.Job.Stdin != nil {
+		data := t.Job.Stdin
+		go func() { inW.Write(data) }()
+	}
+	finished := make(chan struct{})
+	var stopped atomic.Bool
+	limit := sshStopGrace
+	for _, st := range r.TermSeq {
+		limit += st.Wait
+	}
+	cancelStop := context.AfterFunc(ctx, func() {
+		stopped.Store(true)
+		closeStdin()
+		timer := time.NewTimer(limit)
+		defer timer.Stop()
+		select {
+		case <-finished:
+		case <-timer.C:
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		}
+	})
+
+	mw := newMarkerWriter(keepOpen{t.Stderr}, r.token)
+	copied := make(chan struct{}, 2)
+	go copyStream(keepOpen{t.Stdout}, outR, copied)
+	go copyStream(mw, errR, copied)
+	state, waitErr := proc.Wait()
+	awaitSSHStreams(copied, outR, errR)
+	close(finished)
+	cancelStop()
+	closeStdin()
+
+	wasStopped := stopped.Load()
+	if code, ok := mw.status(); ok {
+		out := Outcome{Status: StatusOK, Stopped: wasStopped}
+		if code != 0 {
+			out = Outcome{Status: StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code), Stopped: wasStopped}
+		}
+		if wasStopped && code != 0 {
+			out.Signal = r.firstSignal()
+			if code > 128 && code < 128+65 {
+				out.Signal = sshSignalName(syscall.Signal(code - 128))
+			}
+		}
+		return out, nil
+	}
+	if wasStopped {
+		// The sequence reached KILL, which takes the wrapper too.
+		return Outcome{Status: StatusSignal, Exit: -1, Signal: sshSignalName(r.TermSeq[len(r.TermSeq)-1].Signal), Err: errors.New("stopped on the remote host"), Stopped: true}, nil
+	}
+	if waitErr != nil {
+		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("ssh: %w", waitErr)}, nil
+	}
+	reason := mw.lastLine()
+	if state.ExitCode() == 255 || state.ExitCode() == -1 {
+		if reason == "" {
+			reason = "ssh: " + state.String()
+		}
+		return Outcome{}, errors.New(reason)
+	}
+	// ssh ran, but the wrapper did not report: the remote login shell is
+	// not a POSIX shell, or sh is missing there.
+	err = fmt.Errorf("the remote shell exited with status %d without running the job (is the login shell POSIX?)", state.ExitCode())
+	return Outcome{Status: StatusError, Exit: state.ExitCode(), Err: err}, nil
+}
+
+// awaitSSHStreams waits for both output pipes to reach EOF: the master
+// connection holds them until the session is fully closed, which is when
+// every byte has been passed on. A master that does not let go within
+// sshDrainGrace is not waited for.
+func awaitSSHStreams(copied <-chan struct{}, pipes ...*os.File) {
+	timer := time.NewTimer(sshDrainGrace)
+	defer timer.Stop()
+	for n := 0; n < 2; {
+		select {
+		case <-copied:
+			n++
+		case <-timer.C:
+			for _, f := range pipes {
+				_ = f.SetReadDeadline(time.Now())
+			}
+		}
+	}
+}
+
+// Close ends the master connections and removes the control directory.
+func (r *Remote) Close() error {
+	if r.dir == "" {
+		return nil
+	}
+	var wg sync.WaitGroup
+	for _, h := range r.Hosts {
+		if h.Local || h.ctl == "" {
+			continue
+		}
+		if _, err := os.Stat(h.ctl); err != nil {
+			continue // no master (multiplexing off, or it already ended)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), sshStopGrace)
+			defer cancel()
+			argv := r.sshArgs(h, "-O", "exit")
+			cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			_ = cmd.Run()
+		}()
+	}
+	wg.Wait()
+	err := os.RemoveAll(r.dir)
+	r.dir = ""
+	if err != nil {
+		return fmt.Errorf("ssh control directory: %w", err)
+	}
+	return nil
+}
+
+// keepOpen hides a writer's Close from copyStream: the job may move to
+// another host and write there; Remote closes the writers at the end.
+type keepOpen struct {
+	w interface{ Write([]byte) (int, error) }
+}
+
+func (n keepOpen) Write(p []byte) (int, error) { return n.w.Write(p) }

@@ -1,0 +1,243 @@
+package exec
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/input"
+)
+
+// WorkerExitGrace is how long Close waits for a worker to exit after it
+// got EOF on its stdin before it is sent the termination sequence: long
+// enough for a worker to flush what it keeps, short enough that a worker
+// that ignores EOF does not hold the run.
+const WorkerExitGrace = 5 * time.Second
+
+// syncWriteMax is the largest record line written to a worker from the
+// job's own goroutine. Up to PIPE_BUF bytes fit in the worker's (empty)
+// stdin pipe at once, so the write cannot block on a worker that is
+// itself blocked writing a long answer; a longer record is written from a
+// goroutine while the answer is read.
+const syncWriteMax = 4096
+
+// Persistent is the backend of --worker: one long-lived worker process per
+// slot, started on the slot's first job (or after its worker ended), that
+// reads one record per line on its stdin and answers each with exactly one
+// line on its stdout, which is that job's output. A slot runs one job at a
+// time, so a worker never holds more than one record.
+type Persistent struct {
+	// Command is the worker command; it is expanded per slot ({%}) and must
+	// not depend on a record.
+	Command *template.Template
+	// Shell runs the expanded Command with Process.Shell -c instead of as
+	// an argv.
+	Shell bool
+	// Process gives the shell, the termination sequence and the environment.
+	Process *Process
+	// Restarts is how many times in a row a slot's worker may end on its
+	// own (die, exit, close its stdout) and be started again; one more and
+	// the run is aborted. A record answered resets the count.
+	Restarts int
+	// Stderr receives the workers' stderr, whole lines at a time so that
+	// lines of different workers do not mix.
+	Stderr io.Writer
+	// ExitGrace is how long Close waits for a worker to exit after EOF
+	// (WorkerExitGrace when 0).
+	ExitGrace time.Duration
+
+	mu     sync.Mutex
+	slots  []*workerSlot // index slot-1
+	groups groups
+	errMu  sync.Mutex // serialises Stderr writes
+}
+
+// workerSlot is the state of one slot: only the job running on the slot
+// touches it (Close runs after every job ended).
+type workerSlot struct {
+	w      *worker
+	deaths int // worker ends in a row without a record answered
+}
+
+// errWorkerStopped marks a worker that pmap stopped (timeout, halt,
+// signal): the record is not the worker's fault.
+var errWorkerStopped = errors.New("worker stopped")
+
+// slot returns the state of slot n, creating it.
+func (p *Persistent) slot(n int) *workerSlot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.slots) < n {
+		p.slots = append(p.slots, &workerSlot{})
+	}
+	return p.slots[n-1]
+}
+
+// KillAll sends sig to every worker's process group: the second Ctrl-C.
+func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.signal(sig) }
+
+// Run implements Runner: it sends the job's record to the slot's worker
+// and copies the answer line to t.Stdout.
+func (p *Persistent) Run(ctx context.Context, t *Task) (out Outcome) {
+	defer closeWriters(t)
+	if len(t.Job.Records) != 1 {
+		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
+	}
+	rec := t.Job.Records[0].Raw
+	if strings.IndexByte(rec, '\n') >= 0 {
+		return Outcome{Status: StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}
+	}
+	if ctx.Err() != nil {
+		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+	}
+	s := p.slot(t.Slot)
+	if s.w != nil && s.w.ended() {
+		// It ended between records: start a new one, counting the end.
+		w := s.w
+		s.w = nil
+		w.release(p)
+		s.deaths++
+		if s.deaths > p.Restarts {
+			err := p.givingUp(t.Slot, s.deaths, "died: "+w.endReason())
+			return Outcome{Status: StatusError, Exit: -1, Err: err, Abort: err}
+		}
+	}
+	if s.w == nil {
+		w, o := p.start(t.Slot)
+		if w == nil {
+			// PATH, the shell or the system does not change while pmap
+			// runs: a worker that cannot start will never start.
+			o.Err = fmt.Errorf("worker %d: %w", t.Slot, o.Err)
+			o.Abort = o.Err
+			return o
+		}
+		s.w = w
+	}
+	w := s.w
+	err := w.exchange(ctx, rec, t.Stdout)
+	if err == nil {
+		s.deaths = 0
+		return Outcome{Status: StatusOK}
+	}
+	s.w = nil
+	if errors.Is(err, errWorkerStopped) {
+		w.stop(p.Process.TermSeq)
+		w.release(p)
+		o := outcomeOf(w.state, true)
+		if w.waitErr != nil {
+			o = Outcome{Status: StatusError, Exit: -1, Err: w.waitErr, Stopped: true}
+		}
+		if o.Status != StatusSignal {
+			// It exited on the signal rather than dying of it: still
+			// stopped by pmap, and the record has no answer.
+			o.Status, o.Exit = StatusSignal, -1
+			if o.Signal == "" && len(p.Process.TermSeq) > 0 {
+				o.Signal = signalName(p.Process.TermSeq[0].Signal)
+			}
+		}
+		return o
+	}
+	// The worker ended with the record (or could not take it).
+	reason := w.died(p.Process.TermSeq)
+	w.release(p)
+	o := Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
+	if w.state != nil {
+		st := outcomeOf(w.state, false)
+		o.Signal = st.Signal
+		if st.Status == StatusFailed {
+			o.Exit = st.Exit
+		}
+	}
+	s.deaths++
+	if s.deaths > p.Restarts {
+		o.Abort = p.givingUp(t.Slot, s.deaths, reason)
+	}
+	return o
+}
+
+// givingUp is the error that aborts the run when a slot's worker keeps
+// ending without answering.
+func (p *Persistent) givingUp(slot, deaths int, reason string) error {
+	return fmt.Errorf("worker %d %s (%d times in a row without answering a record); giving up (--worker-restarts %d)", slot, reason, deaths, p.Restarts)
+}
+
+// Close ends every worker: EOF on its stdin, WorkerExitGrace to exit, then
+// the termination sequence. It waits for them all; call it once every job
+// has ended.
+func (p *Persistent) Close() error {
+	p.mu.Lock()
+	slots := p.slots
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range slots {
+		if w := s.w; w != nil {
+			s.w = nil
+			wg.Go(func() {
+				w.finish(p.Process.TermSeq, cmp.Or(p.ExitGrace, WorkerExitGrace))
+				w.release(p)
+			})
+		}
+	}
+	wg.Wait()
+	return nil
+}
+
+// closeWriters closes the job's writers that need it (--line-buffer writes
+// a final partial line at Close).
+func closeWriters(t *Task) {
+	if c, ok := t.Stdout.(io.Closer); ok {
+		c.Close()
+	}
+	if c, ok := t.Stderr.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+// copyLines writes r to p.Stderr a line at a time (or a buffer's worth of
+// a very long line), until EOF.
+func (p *Persistent) copyLines(r io.Reader, done chan<- struct{}) {
+	defer close(done)
+	br := bufio.NewReaderSize(r, 32<<10)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 && p.Stderr != nil {
+			p.errMu.Lock()
+			_, _ = p.Stderr.Write(line)
+			p.errMu.Unlock()
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+// checkRecordFree reports an error when the worker command expands
+// differently for two different records: it is started before any record.
+func checkRecordFree(t *template.Template) error {
+	a := &template.Data{Records: []input.Record{{Seq: 1, Line: 1, Raw: "a"}}, Seq: 1, Slot: 1}
+	b := &template.Data{Records: []input.Record{{Seq: 2, Line: 2, Raw: "b"}}, Seq: 2, Slot: 1}
+	x, err1 := t.String(a)
+	y, err2 := t.String(b)
+	if err1 != nil || err2 != nil || x != y {
+		return errors.New("the worker command is started once per slot, before any record: it may use {%} and --var names, not {}, {#} or fields (records come on its stdin)")
+	}
+	return nil
+}
+
+// NewPersistent returns the --worker backend for the worker command t (an
+// Exec template, or a Shell one with shell set). It fails when the command
+// depends on a record.
+func NewPersistent(t *template.Template, shell bool, restarts int) (*Persistent, error) {
+	if err := checkRecordFree(t); err != nil {
+		return nil, err
+	}
+	return &Persistent{Command: t, Shell: shell, Restarts: restarts}, nil
+}
