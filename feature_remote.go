@@ -70,7 +70,10 @@ func (f *remoteConfig) configure(c *cli.Context, cfg *config) error {
 	}
 
 	sshCmd, err := shlex.Split(c.String("ssh-cmd"))
-	if err != nil || len(sshCmd) == 0 {
+	if err == nil && len(sshCmd) == 0 {
+		sshCmd = []string{"ssh"} // an empty PMAP_SSH_CMD
+	}
+	if err != nil {
 		return usagef("for example --ssh-cmd 'ssh -i key -p 2222'", "--ssh-cmd %q: want a command", c.String("ssh-cmd"))
 	}
 	f.remote = &exec.Remote{

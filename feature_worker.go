@@ -45,7 +45,7 @@ func (f *workerConfig) configure(c *cli.Context, cfg *config) error {
 		return usagef("drop --dry-run", "--worker starts long-lived workers: there is no command per record to print")
 	case c.Bool("pipe"):
 		return usagef("use one of them", "--worker and --pipe both feed the command's stdin")
-	case len(c.StringSlice("ssh")) > 0 || c.String("launcher") != "":
+	case len(c.StringSlice("ssh")) > 0 || c.String("ssh-login-file") != "" || c.String("launcher") != "":
 		return usagef("", "--worker runs its workers on this machine: --ssh and --launcher do not apply")
 	}
 	restarts, err := strconv.Atoi(c.String("worker-restarts"))

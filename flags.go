@@ -58,7 +58,7 @@ func coreFlags() []cli.Flag {
 
 		// Running
 		stringFlag(catRunning, "workers", []string{"n", "j"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
-		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell"),
+		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell (sh -c), inprocess (embedded shell)"),
 		stringFlag(catRunning, "shell", nil, "sh", "the `SHELL` for the shell backend and for commands read as records"),
 		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),
 		boolFlag(catRunning, "dry-run", nil, "print each command, shell-quoted, and run nothing"),

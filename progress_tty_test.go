@@ -63,7 +63,7 @@ exec sleep 600
 	if err := os.WriteFile(filepath.Join(dir, "run.sh"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := filepath.Base(dir)
+	name := strings.NewReplacer("/", "-", " ", "-", "=", "-").Replace(t.Name())
 	tm := func(args ...string) string {
 		t.Helper()
 		out, err := osexec.Command(tmux, append([]string{"-S", sock, "-f", "/dev/null"}, args...)...).CombinedOutput()
@@ -115,6 +115,11 @@ func TestProgressInTerminal(t *testing.T) {
 		t.Skip("tmux is not installed: the terminal behaviour of the progress line is not tested (apt-get install tmux)")
 	}
 	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	// An idle session keeps the server up between the runs: a server whose
+	// last session ends exits, racing with the next new-session.
+	if out, err := osexec.Command(tmux, "-S", sock, "-f", "/dev/null", "new-session", "-d", "-s", "idle", "sleep 600").CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
 	t.Cleanup(func() { osexec.Command(tmux, "-S", sock, "kill-server").Run() })
 
 	t.Run("stdout redirected", func(t *testing.T) {

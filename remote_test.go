@@ -287,7 +287,7 @@ func TestRemoteAllHostsDown(t *testing.T) {
 	}
 	results := filepath.Join(t.TempDir(), "results.jsonl")
 	// Port 1 on loopback: nothing listens, the connection is refused.
-	args := []string{"--ssh", "127.0.0.1:1,2/127.0.0.1:1", "--ssh-cmd", "ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+	args := []string{"--ssh", "127.0.0.1:1,2/127.0.0.1:1", "--ssh-cmd", "ssh -F none -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
 		"--results", results, "echo", "{}"}
 	code, stdout, stderr := runPmap(t, append(args, seqArgs(5)...)...)
 	if code != 1 || stdout != "" {
@@ -327,5 +327,32 @@ func TestRemoteLauncher(t *testing.T) {
 	want := "--on=127.0.0.2 --job=1 -- sh -c echo a | tr a-z A-Z\n--on=127.0.0.2 --job=2 -- sh -c echo b | tr a-z A-Z\n"
 	if string(data) != want {
 		t.Errorf("launcher saw:\n%s\nwant:\n%s", data, want)
+	}
+}
+
+// --pipe over ssh: each job reads exactly its block on the remote side.
+func TestRemotePipe(t *testing.T) {
+	s := startSSHD(t, "127.0.0.2")
+	var in strings.Builder
+	for i := 1; i <= 200; i++ {
+		fmt.Fprintf(&in, "line %d\n", i)
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"pmap", "--pipe", "--block", "300", "--ssh", "2/127.0.0.2", "--ssh-cmd", s.cmd, "wc", "-c"},
+		strings.NewReader(in.String()), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, errb.String())
+	}
+	total, jobs := 0, 0
+	for _, f := range strings.Fields(out.String()) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n > 300 {
+			t.Fatalf("job output %q: want a block size up to 300", f)
+		}
+		total += n
+		jobs++
+	}
+	if total != in.Len() || jobs < 2 {
+		t.Errorf("%d jobs read %d bytes, want %d bytes in several blocks", jobs, total, in.Len())
 	}
 }

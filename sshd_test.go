@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,13 +37,13 @@ func startSSHD(t *testing.T, addrs ...string) *sshServers {
 	t.Helper()
 	for _, tool := range []string{sshdPath, "ssh", "ssh-keygen"} {
 		if _, err := osexec.LookPath(tool); err != nil {
-			t.Skipf("remote tests need OpenSSH (%s not found): apt-get install openssh-server openssh-client", tool)
+			skipRemote(t, fmt.Sprintf("%s not found: apt-get install openssh-server openssh-client", tool))
 		}
 	}
 	// Privilege separation wants this directory; only root can make it.
 	if _, err := os.Stat("/run/sshd"); err != nil {
 		if os.Getuid() != 0 {
-			t.Skipf("remote tests need /run/sshd (sshd's privilege separation directory), which only root can create")
+			skipRemote(t, "/run/sshd (sshd's privilege separation directory) is missing, and only root can create it")
 		}
 		if err := os.MkdirAll("/run/sshd", 0o755); err != nil {
 			t.Fatal(err)
@@ -60,12 +61,22 @@ func startSSHD(t *testing.T, addrs ...string) *sshServers {
 		}
 	}
 	s := &sshServers{t: t, dir: dir, port: freePort(t, addrs), procs: map[string]*osexec.Cmd{}, logs: map[string]*bytes.Buffer{}}
-	s.cmd = fmt.Sprintf("ssh -i %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -p %d", filepath.Join(dir, "user"), s.port)
+	s.cmd = fmt.Sprintf("ssh -F none -i %s -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -p %d", filepath.Join(dir, "user"), s.port)
 	t.Cleanup(s.stopAll)
 	for _, a := range addrs {
 		s.start(a)
 	}
 	return s
+}
+
+var skipNote sync.Once
+
+// skipRemote skips a test that needs sshd, and says why on stderr once, so
+// that the reason shows without go test -v.
+func skipRemote(t *testing.T, reason string) {
+	t.Helper()
+	skipNote.Do(func() { fmt.Fprintf(os.Stderr, "remote (--ssh) tests skipped: %s\n", reason) })
+	t.Skip("remote tests need OpenSSH's sshd: " + reason)
 }
 
 // freePort finds a port free on every address.
@@ -112,6 +123,9 @@ func (s *sshServers) start(addr string) {
 		"UseDNS no",
 		"PrintMotd no",
 		"MaxSessions 64",
+		// bash sources ~/.bashrc for a command sshd runs at SHLVL 0; the
+		// machine's own .bashrc must not slow or break the tests.
+		"SetEnv SHLVL=1",
 		"MaxStartups 64",
 		"LogLevel ERROR",
 		"",

@@ -34,7 +34,8 @@ type InProcess struct {
 
 	vars  *template.Vars
 	multi bool
-	// fixed is the parsed program when no word repeats per record.
+	// fixed is the parsed program when it does not depend on the job's
+	// record count (template.Vars.Repeats).
 	fixed *syntax.File
 	// background is set when the program can leave statements running
 	// after it ends (cmd &, process substitution), which the job then
@@ -65,6 +66,11 @@ type InProcess struct {
 // maxPrograms bounds the programs kept for -X jobs, whose record count (and
 // so program text) varies; past it a job's program is parsed for it alone.
 const maxPrograms = 64
+
+// maxProgramCache is the longest program kept: a -X job of thousands of
+// records makes a large one, cheap to parse next to the job itself and
+// costly to keep.
+const maxProgramCache = 16 << 10
 
 // waitAll is `wait`, run after a job with background statements so that
 // none outlives it.
@@ -107,6 +113,11 @@ func NewInProcess(v *template.Vars, multi bool) (*InProcess, error) {
 // includes POSIX sh's).
 func parseProgram(src string) (*syntax.File, error) {
 	f, err := syntax.NewParser().Parse(strings.NewReader(src), "")
+	if pe, ok := errors.AsType[syntax.ParseError](err); ok {
+		// Its position is in the program, where replacement strings are
+		// variables, not in the template the user wrote.
+		return nil, fmt.Errorf("the in-process shell cannot parse the template: %s", pe.Text)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("the in-process shell cannot parse the template: %w", err)
 	}
@@ -146,15 +157,18 @@ func (ip *InProcess) program(reps int) (*syntax.File, error) {
 	if f != nil {
 		return f, nil
 	}
-	f, err := parseProgram(ip.vars.Script(reps))
+	src := ip.vars.Script(reps)
+	f, err := parseProgram(src)
 	if err != nil {
 		return nil, err
 	}
-	ip.progMu.Lock()
-	if len(ip.progs) < maxPrograms {
-		ip.progs[reps] = f
+	if len(src) <= maxProgramCache {
+		ip.progMu.Lock()
+		if len(ip.progs) < maxPrograms {
+			ip.progs[reps] = f
+		}
+		ip.progMu.Unlock()
 	}
-	ip.progMu.Unlock()
 	return f, nil
 }
 
@@ -198,7 +212,7 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 	defer func() { s.data = template.Data{} }()
 	env := &s.env
 	var err error
-	if env.vals, err = ip.vars.AppendValues(env.vals[:0], d); err == nil {
+	if err = ip.vars.Fill(&env.vals, d); err == nil {
 		env.args, err = ip.vars.AppendArgs(env.args[:0], d)
 	}
 	if err != nil {
@@ -259,6 +273,10 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 	}
 	job.drain()
 	job.closeFiles()
+	// The slot must not keep the job's records alive.
+	env.vals.Reset()
+	clear(env.args)
+	env.args = env.args[:0]
 	// Like the process backend, a failing writer (a closed stdout) is the
 	// output's concern, not the job's.
 	s.stdout.close()
@@ -290,9 +308,15 @@ func (ip *InProcess) checkValues(env *ipEnv) error {
 	if !ip.patterns {
 		return nil
 	}
-	for _, v := range env.vals {
-		if !utf8.ValidString(v) {
+	for i := range env.vals.Len() {
+		s, list, _ := env.vals.Get(i)
+		if !utf8.ValidString(s) {
 			return errPatternUTF8
+		}
+		for _, v := range list {
+			if !utf8.ValidString(v) {
+				return errPatternUTF8
+			}
 		}
 	}
 	for _, v := range env.args {

@@ -36,6 +36,7 @@ func BenchmarkInProcessList(b *testing.B) {
 
 func benchInProcess(b *testing.B, tmpl string) {
 	ip := newIP(b, []string{tmpl}, template.Options{}, false)
+	defer ip.Close()
 	job := &Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
 	task := &Task{Job: job, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
 	ctx := context.Background()
@@ -46,4 +47,34 @@ func benchInProcess(b *testing.B, tmpl string) {
 			b.Fatalf("outcome %+v", o)
 		}
 	}
+}
+
+// BenchmarkInProcessEchoSlot is BenchmarkInProcessEcho without the hand-off
+// to the slot's goroutine: the interpreter's own cost per job.
+func BenchmarkInProcessEchoSlot(b *testing.B) {
+	ip := newIP(b, []string{"echo {}"}, template.Options{}, false)
+	defer ip.Close()
+	if err := ip.init(); err != nil {
+		b.Fatal(err)
+	}
+	s, err := ip.slot(1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	job := &Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
+	task := &Task{Job: job, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		job.Seq++
+		if o := ip.runJob(s, ctx, task); o.Status != StatusOK {
+			b.Fatalf("outcome %+v", o)
+		}
+	}
+}
+
+// BenchmarkInProcessCase matches a glob: the interpreter compiles the
+// pattern into a regexp every time it evaluates it.
+func BenchmarkInProcessCase(b *testing.B) {
+	benchInProcess(b, `case {} in *.log) echo log;; *) echo other;; esac`)
 }

@@ -91,7 +91,7 @@ func readsValue(node syntax.Node) bool {
 		case *syntax.CmdSubst:
 			return false
 		case *syntax.ParamExp:
-			if n.Param != nil && strings.HasPrefix(n.Param.Value, template.VarPrefix) {
+			if n.Param != nil && (strings.HasPrefix(n.Param.Value, template.VarPrefix) || strings.HasPrefix(n.Param.Value, template.ArrayPrefix)) {
 				found = true
 			}
 		}

@@ -130,12 +130,14 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 		streams = append(streams, newStream(r, w))
 	}
 
-	// What builtins wrote comes first (--line-buffer shows it now).
+	// What builtins wrote comes first (--line-buffer shows it now), and
+	// the command reads the files the job wrote.
 	for _, w := range [2]io.Writer{hc.Stdout, hc.Stderr} {
 		if g, ok := w.(*gate); ok {
 			_ = g.flush()
 		}
 	}
+	job.flushFiles()
 	env := job.env.environ(hc.Env)
 	proc, err := job.start(path, args, hc.Dir, env, files[:])
 	if errors.Is(err, syscall.ENOEXEC) {
@@ -195,8 +197,7 @@ func (ip *InProcess) shell() string {
 // lookPath finds a command as the interpreter's PATH says; names found on
 // pmap's own PATH are looked up once per run.
 func (ip *InProcess) lookPath(hc interp.HandlerContext, name string) (string, error) {
-	pathVar := hc.Env.Get("PATH")
-	cacheable := !strings.Contains(name, "/") && pathVar.Str == ip.base.vars["PATH"].Str && absolutePath(pathVar.Str)
+	cacheable := ip.base.pathAbs && !strings.Contains(name, "/") && hc.Env.Get("PATH").Str == ip.base.path
 	if cacheable {
 		if v, ok := ip.paths.Load(name); ok {
 			r := v.(lookResult)
@@ -344,31 +345,39 @@ func (j *ipJob) end() {
 	}
 }
 
-// drainAfter waits for a command's output copies once it has exited; those
-// still open after drainGrace (a grandchild holds the pipe) are left to the
-// job's end, so that the job's next statements do not wait for them.
+// drainAfter waits for a command's output copies once it has exited.
+// Output to the job's stdout or stderr still open after drainGrace (a
+// grandchild holds the pipe) is left to the job's end, so that the job's
+// next statements do not wait for it, as with a shell. Output captured by
+// $(...) is waited for to the end, as a shell does, unless the job is
+// being stopped.
 func (j *ipJob) drainAfter(streams []*stream) {
 	if len(streams) == 0 {
 		return
 	}
 	deadline := time.NewTimer(drainGrace)
 	defer deadline.Stop()
+	expired := false
 	for _, s := range streams {
-		select {
-		case <-s.done:
+		if _, ok := s.w.(*gate); !ok {
+			s.await(j.Done())
 			continue
-		case <-deadline.C:
 		}
-		j.mu.Lock()
-		for _, s := range streams {
+		if !expired {
 			select {
 			case <-s.done:
-			default:
-				j.streams = append(j.streams, s)
+				continue
+			case <-deadline.C:
+				expired = true
 			}
 		}
-		j.mu.Unlock()
-		return
+		select {
+		case <-s.done:
+		default:
+			j.mu.Lock()
+			j.streams = append(j.streams, s)
+			j.mu.Unlock()
+		}
 	}
 }
 
@@ -380,25 +389,13 @@ func (j *ipJob) drain() {
 	streams := j.streams
 	j.streams = nil
 	j.mu.Unlock()
-	if len(streams) == 0 {
-		return
-	}
-	deadline := time.NewTimer(drainGrace)
-	defer deadline.Stop()
-	expired := false
 	for _, s := range streams {
-		if !expired {
-			select {
-			case <-s.done:
-				continue
-			case <-deadline.C:
-				expired = true
-			}
-		}
-		_ = s.r.SetReadDeadline(time.Now())
-		<-s.done
+		s.await(closedChan)
 	}
 }
+
+// closedChan is a channel that is always closed.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // stream copies a command's output pipe to the job's writer.
 type stream struct {
@@ -409,6 +406,25 @@ type stream struct {
 
 func newStream(r *os.File, w io.Writer) *stream {
 	return &stream{r: r, w: w, done: make(chan struct{})}
+}
+
+// await waits for the copy to end; once stop is closed, a process that
+// still holds the pipe gets drainGrace, then pmap stops reading.
+func (s *stream) await(stop <-chan struct{}) {
+	select {
+	case <-s.done:
+		return
+	case <-stop:
+	}
+	t := time.NewTimer(drainGrace)
+	defer t.Stop()
+	select {
+	case <-s.done:
+		return
+	case <-t.C:
+	}
+	_ = s.r.SetReadDeadline(time.Now())
+	<-s.done
 }
 
 // copy reads the pipe to EOF; a failing writer does not stop the reading,

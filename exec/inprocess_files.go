@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,9 +19,15 @@ const fileBuffer = 32 << 10
 // are buffered until the statement that redirected to them ends: builtins
 // write in pieces (echo writes each word and the newline apart), and
 // `echo {} >> log` in parallel jobs must append whole lines, as sh does
-// with one write.
+// with one write. Whatever the job holds is written before it opens a
+// file, looks at one or starts a command, so that it reads what it wrote
+// (exec >f keeps a file open past its statement).
 func (ip *InProcess) openFile(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	hc := interp.HandlerCtx(ctx)
+	job, _ := ctx.Value(jobKey{}).(*ipJob)
+	if job != nil {
+		job.flushFiles()
+	}
 	if path != "" && !filepath.IsAbs(path) {
 		path = filepath.Join(hc.Dir, path)
 	}
@@ -31,7 +38,7 @@ func (ip *InProcess) openFile(ctx context.Context, path string, flag int, perm o
 		return f, err
 	}
 	bf := &bufFile{f: f}
-	if job, _ := ctx.Value(jobKey{}).(*ipJob); job != nil {
+	if job != nil {
 		job.mu.Lock()
 		if len(job.files) >= 32 {
 			// A loop that redirects every time: forget the closed ones.
@@ -136,6 +143,27 @@ func (b *bufFile) Close() error {
 		return b.err
 	}
 	return cerr
+}
+
+// statFile is the interpreter's stat handler ([ -s f ], globs).
+func (ip *InProcess) statFile(ctx context.Context, path string, follow bool) (fs.FileInfo, error) {
+	if job, _ := ctx.Value(jobKey{}).(*ipJob); job != nil {
+		job.flushFiles()
+	}
+	if follow {
+		return os.Stat(path)
+	}
+	return os.Lstat(path)
+}
+
+// flushFiles writes what the job's open files hold.
+func (j *ipJob) flushFiles() {
+	j.mu.Lock()
+	files := j.files
+	j.mu.Unlock()
+	for _, f := range files {
+		f.file()
+	}
 }
 
 // closeFiles closes the files the job's redirections left open (exec >f

@@ -54,6 +54,8 @@ var ipTemplates = []string{
 	`x=a{}b; printf '[%s]\n' "${x#a}" "${x%b}" "${x:-y}"`,
 	`{ printf '[%s]\n' {}; sh -c 'echo ext'; printf '[%s]\n' {}; } | cat`,
 	`cd / && printf '[%s]\n' "$(pwd)" {}`,
+	`printf '[%s]\n' {}; sh -c 'echo ext; echo err >&2'; printf 'end\n'`,
+	`(exec > f; printf '[%s]\n' {}; echo more); cat f; (exec >> f; echo again); test -s f && cat f`,
 }
 
 // runSh runs cmd as the process backend's shell backend would see it.
@@ -123,7 +125,7 @@ func TestInProcessMatchesSh(t *testing.T) {
 func TestInProcessMultiMatchesSh(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	for _, tmpl := range []string{`printf '[%s]\n' {} {1} {2} {-1}`, `printf '[%s]\n' x{}y '{}' {#}`, `printf '[%s]\n' | cat`} {
+	for _, tmpl := range []string{`printf '[%s]\n' {} {1} {2} {-1}`, `printf '[%s]\n' "{}" x{}y | cat`, `printf '[%s]\n' x{}y '{}' {#}`, `printf '[%s]\n' | cat`} {
 		opt := template.Options{Mode: template.Shell, ContextReplace: true}
 		shT, err := template.Compile([]string{tmpl}, opt)
 		if err != nil {

@@ -49,11 +49,11 @@ type Remote struct {
 	Warn io.Writer
 
 	sshPath  string
-	dir      string // the control sockets
-	token    string
-	ignore   string
-	seqArgs  []string
-	slotHost []*Host
+	dir      string   // the control sockets
+	token    string   // ends a remote job's stderr, with its status
+	ignore   string   // signals the remote wrapper survives
+	seqArgs  []string // TermSeq as the remote wrapper's arguments
+	slotHost []*Host  // slot-1 -> the slot's own host
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when a host frees a slot or fails
@@ -190,15 +190,22 @@ func (r *Remote) release(h *Host, ok bool) {
 	r.mu.Unlock()
 }
 
-// markDown takes h out of the rotation after a failure at the ssh level.
-// Jobs that were running there when it failed report the same failure: they
-// do not extend the back-off.
+// markDown takes h out of the rotation after a failure at the ssh level,
+// and says so. Jobs that were running there when it failed report the same
+// failure: they neither extend the back-off nor repeat the warning.
 func (r *Remote) markDown(h *Host, reason error) {
+	if backoff, ok := r.down(h, reason); ok && r.Warn != nil {
+		fmt.Fprintf(r.Warn, "pmap: warning: %s is down (%v); its jobs move to other hosts, and it is tried again in %v\n", h.Login, reason, backoff)
+	}
+}
+
+// down takes h out of the rotation; ok is false when it already was.
+func (r *Remote) down(h *Host, reason error) (backoff time.Duration, ok bool) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	now := time.Now()
 	if !h.up(now) {
-		r.mu.Unlock()
-		return
+		return 0, false
 	}
 	if h.backoff == 0 {
 		h.backoff = hostBackoff
@@ -207,12 +214,8 @@ func (r *Remote) markDown(h *Host, reason error) {
 	}
 	h.downUntil = now.Add(h.backoff)
 	h.reason = reason.Error()
-	backoff := h.backoff
 	r.broadcast()
-	r.mu.Unlock()
-	if r.Warn != nil {
-		fmt.Fprintf(r.Warn, "pmap: warning: %s is down (%v); its jobs move to other hosts, and it is tried again in %v\n", h.Login, reason, backoff)
-	}
+	return h.backoff, true
 }
 
 func (r *Remote) broadcast() {

@@ -93,9 +93,17 @@ func (r *Remote) Start() (int, error) {
 		}()
 	}
 	wg.Wait()
+	reached := false
+	for i := range r.Hosts {
+		reached = reached || faults[i] == nil
+	}
 	for i, h := range r.Hosts {
 		if faults[i] != nil {
-			r.markDown(h, faults[i])
+			backoff, _ := r.down(h, faults[i])
+			// With no host reached, the run's error says why.
+			if reached && r.Warn != nil {
+				fmt.Fprintf(r.Warn, "pmap: warning: %s cannot be reached (%v); it is tried again in %v\n", h.Login, faults[i], backoff)
+			}
 		}
 		if h.Slots == 0 {
 			h.Slots = 1
@@ -193,7 +201,10 @@ func (r *Remote) probe(h *Host) (int, error) {
 		}
 		return 0, errors.New(msg)
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(stdout.String()))
+	// The last line: a login script may print before the command runs.
+	out := strings.TrimSpace(stdout.String())
+	out = out[strings.LastIndexByte(out, '\n')+1:]
+	n, err := strconv.Atoi(strings.TrimSpace(out))
 	if err != nil || n < 1 {
 		return 0, nil
 	}
@@ -296,7 +307,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Out
 	reason := mw.lastLine()
 	if state.ExitCode() == 255 || state.ExitCode() == -1 {
 		if reason == "" {
-			reason = "ssh: " + state.String()
+			reason = "the connection was lost (ssh: " + state.String() + ")"
 		}
 		return Outcome{}, errors.New(reason)
 	}

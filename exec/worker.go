@@ -86,7 +86,7 @@ func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.signal(sig) }
 
 // Run implements Runner: it sends the job's record to the slot's worker
 // and copies the answer line to t.Stdout.
-func (p *Persistent) Run(ctx context.Context, t *Task) (out Outcome) {
+func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
 	defer closeWriters(t)
 	if len(t.Job.Records) != 1 {
 		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}

@@ -135,6 +135,14 @@ func TestWorkerRestartsAfterDeath(t *testing.T) {
 	}
 }
 
+func TestWorkerClosesStdout(t *testing.T) {
+	p, _ := newTestWorkers(t, `read -r l; exec >&-; sleep 30`, 3)
+	o, _ := send(p, context.Background(), 1, "a")
+	if o.Status != StatusError || o.Abort != nil || o.Err == nil || o.Err.Error() != "worker 1 closed its stdout or stdin without answering" {
+		t.Fatalf("%+v", o)
+	}
+}
+
 func TestWorkerRestartLimit(t *testing.T) {
 	p, _ := newTestWorkers(t, `exit 2`, 2)
 	var o Outcome

@@ -84,7 +84,13 @@ func (l *Joblog) Write(r *exec.Result) {
 	}
 	b := l.buf[:0]
 	b = strconv.AppendInt(b, r.Job.Seq, 10)
-	b = append(b, "\t:\t"...)
+	b = append(b, '\t')
+	if r.Host == "" {
+		b = append(b, ':') // this machine, as GNU parallel writes it
+	} else {
+		b = append(b, r.Host...)
+	}
+	b = append(b, '\t')
 	b = strconv.AppendFloat(b, float64(r.Start.UnixMilli())/1000, 'f', 3, 64)
 	b = append(b, '\t')
 	b = fmt.Appendf(b, "%10.3f", r.Duration.Seconds())

@@ -13,8 +13,13 @@ import (
 // only sets the variables, so no value is ever read as code.
 
 // VarPrefix starts the names of the variables that hold a job's values:
-// __pmap_v0, __pmap_v1, ... in the order of Values.
+// __pmap_v0, __pmap_v1, ... numbered in program order.
 const VarPrefix = "__pmap_v"
+
+// ArrayPrefix starts the names of array variables: a word that is just a
+// replacement string and repeats per record (-X, -N: cp {} dest) is one
+// "${__pmap_aN[@]}", whatever the job's record count.
+const ArrayPrefix = "__pmap_a"
 
 // ArgsVar names the array that holds the arguments appended to a template
 // without replacement strings (the record, or its fields).
@@ -29,26 +34,29 @@ var ErrQuotedHereDoc = errors.New("a replacement string inside a quoted here-doc
 // values from variables. It is immutable and safe for concurrent use.
 type Vars struct {
 	t *Template
-	// repeat is set when a word is repeated per record (-X, -N with
-	// ContextReplace): the program text then depends on the record count.
+	// array marks the repeated groups that an array variable stands for.
+	array []bool
+	// repeat is set when another word repeats per record (x{}y with -X):
+	// the program text then depends on the record count.
 	repeat bool
-	// fixed is the program when nothing repeats.
+	// fixed is the program when it does not depend on the record count.
 	fixed string
 }
 
 // CompileVars compiles words as Compile does in Shell mode (the same
 // replacement strings, auto-append and ContextReplace words), for Script
-// and Values.
+// and Fill.
 func CompileVars(words []string, opt Options) (*Vars, error) {
 	opt.Mode = Shell
 	t, err := Compile(words, opt)
 	if err != nil {
 		return nil, err
 	}
-	v := &Vars{t: t}
+	v := &Vars{t: t, array: make([]bool, len(t.groups))}
 	for gi := range t.groups {
 		g := &t.groups[gi]
-		v.repeat = v.repeat || g.repeat
+		v.array[gi] = arrayGroup(g)
+		v.repeat = v.repeat || g.repeat && !v.array[gi]
 		for pi := range g.pieces {
 			if p := &g.pieces[pi]; p.ph != nil && p.ctx == cHereLit {
 				return nil, &compileError{msg: ErrQuotedHereDoc.Error()}
@@ -56,21 +64,37 @@ func CompileVars(words []string, opt Options) (*Vars, error) {
 		}
 	}
 	if !v.repeat {
-		v.fixed = v.script(1)
+		v.fixed = v.script(0)
 	}
 	return v, nil
+}
+
+// arrayGroup reports whether g is a repeated word that is one replacement
+// string, bare or in double quotes: "${a[@]}" gives exactly its copies.
+func arrayGroup(g *tgroup) bool {
+	if !g.repeat {
+		return false
+	}
+	ps := g.pieces
+	switch {
+	case len(ps) == 1:
+		return ps[0].ph != nil && ps[0].ctx == cCode && !ps[0].bqDQ
+	case len(ps) == 3:
+		return ps[0].ph == nil && ps[0].lit == `"` && ps[1].ph != nil && ps[1].ctx == cDQ && ps[2].ph == nil && ps[2].lit == `"`
+	}
+	return false
 }
 
 // Template is the Shell template the program was made from; its String
 // is the command as displayed (-v, records, joblog).
 func (v *Vars) Template() *Template { return v.t }
 
-// Repeats reports whether words repeat per record, so that the program
-// text depends on the job's record count (Reps).
+// Repeats reports whether the program text depends on the job's record
+// count (Reps): a word such as x{}y repeats per record.
 func (v *Vars) Repeats() bool { return v.repeat }
 
 // Reps is how many times the repeated words appear in d's program: the
-// argument Script needs. It is 0 when nothing repeats.
+// argument Script needs. It is 0 when the program does not depend on it.
 func (v *Vars) Reps(d *Data) int {
 	if !v.repeat {
 		return 0
@@ -81,7 +105,8 @@ func (v *Vars) Reps(d *Data) int {
 
 // Script returns the program for jobs whose Reps is reps. The value of
 // the i-th replacement string (in program order) is read from variable
-// VarPrefix+i; appended arguments from the array ArgsVar.
+// VarPrefix+i, or ArrayPrefix+i for a repeated word; appended arguments
+// from the array ArgsVar.
 func (v *Vars) Script(reps int) string {
 	if !v.repeat {
 		return v.fixed
@@ -92,110 +117,137 @@ func (v *Vars) Script(reps int) string {
 func (v *Vars) script(reps int) string {
 	var b []byte
 	n := 0
-	v.walk(reps, func(p *tpiece, _ int) {
-		if p.appendArgs {
-			b = append(b, ` "${`+ArgsVar+`[@]}"`...)
-			return
-		}
-		if p.ph == nil {
-			b = append(b, p.lit...)
-			return
-		}
-		if ref := appendRef(b, p, n); ref != nil {
-			b = ref
-			n++
-		}
-	})
-	return string(b)
-}
-
-// walk calls f for every piece of the program with reps repetitions, with
-// the repetition index of a repeated word (-1 elsewhere).
-func (v *Vars) walk(reps int, f func(p *tpiece, rep int)) {
 	for gi := range v.t.groups {
 		g := &v.t.groups[gi]
-		count, rep := 1, -1
-		if g.repeat {
+		count := 1
+		if g.repeat && !v.array[gi] {
 			count = reps
 		}
 		for r := 0; r < count; r++ {
-			if g.repeat {
-				rep = r
-				if r > 0 {
-					f(&space, -1)
-				}
+			if r > 0 {
+				b = append(b, ' ')
 			}
 			for pi := range g.pieces {
-				f(&g.pieces[pi], rep)
+				p := &g.pieces[pi]
+				switch {
+				case p.appendArgs:
+					b = append(b, ` "${`+ArgsVar+`[@]}"`...)
+				case p.ph == nil:
+					b = append(b, p.lit...)
+				case v.array[gi]:
+					b = appendArrayRef(b, p, n)
+					n++
+				case hasVar(p):
+					b = appendRef(b, p, n)
+					n++
+				}
 			}
 		}
 	}
+	return string(b)
 }
-
-// space separates the copies of a repeated word.
-var space = tpiece{lit: " "}
 
 // hasVar reports whether piece p (a replacement string) reads a variable;
 // a value in a comment is not used at all.
 func hasVar(p *tpiece) bool { return p.ctx != cComment }
 
-// appendRef appends the reference to variable n for p's context, or
-// returns nil when p takes no variable.
+func appendName(b []byte, prefix string, n int) []byte {
+	b = append(b, prefix...)
+	return strconv.AppendInt(b, int64(n), 10)
+}
+
+// appendRef appends the reference to variable n for p's context.
 func appendRef(b []byte, p *tpiece, n int) []byte {
-	if !hasVar(p) {
-		return nil
-	}
-	ref := func(b []byte) []byte {
-		b = append(b, "${"+VarPrefix...)
-		b = strconv.AppendInt(b, int64(n), 10)
-		return append(b, '}')
-	}
+	var open, close string
 	switch p.ctx {
 	case cCode, cParam:
 		// A double-quoted expansion is one word, never split or globbed.
+		open, close = `"`, `"`
 		if p.bqDQ {
-			b = append(b, `\"`...)
-			b = ref(b)
-			return append(b, `\"`...)
+			open, close = `\"`, `\"`
 		}
-		b = append(b, '"')
-		b = ref(b)
-		return append(b, '"')
 	case cSQ:
 		// Close the single quotes, expand, reopen.
-		b = append(b, `'"`...)
-		b = ref(b)
-		return append(b, `"'`...)
+		open, close = `'"`, `"'`
 	case cANSI:
-		b = append(b, `'"`...)
-		b = ref(b)
-		return append(b, `"$'`...)
+		open, close = `'"`, `"$'`
 	}
 	// Double quotes, here-documents and arithmetic expand ${...} in
 	// place (arithmetic values are checked to be integers).
-	return ref(b)
+	b = append(b, open...)
+	b = append(b, "${"...)
+	b = appendName(b, VarPrefix, n)
+	b = append(b, '}')
+	return append(b, close...)
 }
 
-// AppendValues appends the values of the program's variables for d, in
-// order (VarPrefix+0 first), to dst. It fails where String would: a
-// missing field, a non-integer in arithmetic, a value that could end a
-// here-document. Values are substrings of the records (no copies) except
-// {#} and {%} and values joined over several records.
-func (v *Vars) AppendValues(dst []string, d *Data) ([]string, error) {
-	x := newExpander(d)
-	reps := 0
-	if v.repeat {
-		reps = x.groupReps()
+// appendArrayRef appends the reference to array n, which stands for every
+// copy of a repeated word: "${__pmap_aN[@]}" (the double quotes are the
+// template's own for "{}").
+func appendArrayRef(b []byte, p *tpiece, n int) []byte {
+	if p.ctx == cCode {
+		b = append(b, '"')
 	}
-	// The same order as walk, without a closure: this runs for every job.
+	b = append(b, "${"...)
+	b = appendName(b, ArrayPrefix, n)
+	b = append(b, "[@]}"...)
+	if p.ctx == cCode {
+		b = append(b, '"')
+	}
+	return b
+}
+
+// Values are a job's variable values, in program order; a caller that
+// runs many jobs reuses one, which then costs no allocation.
+type Values struct {
+	strs   []string
+	ends   []int  // ends[i]: where variable i's values end in strs
+	arrays []bool // arrays[i]: variable i is an array
+	// x is Fill's expander, here rather than on the stack, where it would
+	// escape ({#} is formatted into it) and cost an allocation per job.
+	x expander
+}
+
+// Len is the number of variables.
+func (vs *Values) Len() int { return len(vs.ends) }
+
+// Get returns variable i: its one value, or its list for an array.
+func (vs *Values) Get(i int) (s string, list []string, array bool) {
+	start := 0
+	if i > 0 {
+		start = vs.ends[i-1]
+	}
+	if vs.arrays[i] {
+		return "", vs.strs[start:vs.ends[i]], true
+	}
+	return vs.strs[start], nil, false
+}
+
+// Reset empties vs, dropping its references to the last job's records.
+func (vs *Values) Reset() {
+	clear(vs.strs)
+	vs.strs, vs.ends, vs.arrays = vs.strs[:0], vs.ends[:0], vs.arrays[:0]
+}
+
+// Fill sets vs to the values of the program's variables for d. It fails
+// where String would: a missing field, a non-integer in arithmetic, a
+// value that could end a here-document. Values are substrings of the
+// records (no copies) except {#}, {%} and values joined over records.
+func (v *Vars) Fill(vs *Values, d *Data) error {
+	vs.Reset()
+	vs.x = newExpander(d)
+	defer func() { vs.x = expander{} }()
+	x := &vs.x
+	reps := x.groupReps()
 	for gi := range v.t.groups {
 		g := &v.t.groups[gi]
+		arr := v.array[gi]
 		count, rep := 1, -1
-		if g.repeat {
+		if g.repeat && !arr {
 			count = reps
 		}
 		for r := 0; r < count; r++ {
-			if g.repeat {
+			if g.repeat && !arr {
 				rep = r
 			}
 			for pi := range g.pieces {
@@ -203,24 +255,42 @@ func (v *Vars) AppendValues(dst []string, d *Data) ([]string, error) {
 				if p.ph == nil || p.appendArgs || !hasVar(p) {
 					continue
 				}
-				s, err := x.joined(p.ph, rep)
-				if err != nil {
-					return dst, err
-				}
-				if p.ctx == cArith && !isInteger(s) {
-					_, err = x.appendWhole(nil, p, rep) // the same error as String
-					return dst, err
-				}
-				if p.here {
-					if err := hereCheck(p, s); err != nil {
-						return dst, err
+				if !arr {
+					if err := x.appendValue(vs, p, rep); err != nil {
+						return err
+					}
+				} else {
+					for r := range reps {
+						if err := x.appendValue(vs, p, r); err != nil {
+							return err
+						}
 					}
 				}
-				dst = append(dst, s)
+				vs.ends = append(vs.ends, len(vs.strs))
+				vs.arrays = append(vs.arrays, arr)
 			}
 		}
 	}
-	return dst, nil
+	return nil
+}
+
+// appendValue appends p's value for repetition rep.
+func (x *expander) appendValue(vs *Values, p *tpiece, rep int) error {
+	s, err := x.joined(p.ph, rep)
+	if err != nil {
+		return err
+	}
+	if p.ctx == cArith && !isInteger(s) {
+		_, err = x.appendWhole(nil, p, rep) // the same error as String
+		return err
+	}
+	if p.here {
+		if err := hereCheck(p, s); err != nil {
+			return err
+		}
+	}
+	vs.strs = append(vs.strs, s)
+	return nil
 }
 
 // AppendArgs appends the arguments that go to ArgsVar for d: the record

@@ -39,12 +39,12 @@ func TestVarsValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &Data{Records: []input.Record{{Raw: "dir/a b.c"}}, Seq: 12, Slot: 3}
-	vals, err := v.AppendValues(nil, d)
-	if err != nil {
+	var vs Values
+	if err := v.Fill(&vs, d); err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(vals, "|"); got != "dir/a b.c|dir/a b.c|a b.c|12|3" {
-		t.Fatalf("values %q", vals)
+	if got := joinValues(&vs); got != "dir/a b.c|dir/a b.c|a b.c|12|3" {
+		t.Fatalf("values %q", got)
 	}
 	if args, _ := v.AppendArgs(nil, d); len(args) != 0 {
 		t.Fatalf("args %q for a template with replacement strings", args)
@@ -61,7 +61,7 @@ func TestVarsValues(t *testing.T) {
 // TestVarsRepeat: with ContextReplace the program depends on the record
 // count, and the values follow the program's order.
 func TestVarsRepeat(t *testing.T) {
-	v, err := CompileVars([]string{`cp x{}y {#} dest`}, Options{ContextReplace: true})
+	v, err := CompileVars([]string{`cp x{}y '{}' {#} dest`}, Options{ContextReplace: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +69,44 @@ func TestVarsRepeat(t *testing.T) {
 	if !v.Repeats() || v.Reps(d) != 3 {
 		t.Fatalf("Repeats %v, Reps %d", v.Repeats(), v.Reps(d))
 	}
-	want := `cp x"${__pmap_v0}"y x"${__pmap_v1}"y x"${__pmap_v2}"y "${__pmap_v3}" dest`
+	want := `cp x"${__pmap_v0}"y x"${__pmap_v1}"y x"${__pmap_v2}"y ''"${__pmap_v3}"'' ''"${__pmap_v4}"'' ''"${__pmap_v5}"'' "${__pmap_v6}" dest`
 	if got := v.Script(3); got != want {
 		t.Fatalf("script %q, want %q", got, want)
 	}
-	vals, err := v.AppendValues(nil, d)
-	if err != nil || strings.Join(vals, "|") != "1|2|3|7" {
-		t.Fatalf("values %q, %v", vals, err)
+	var vs Values
+	if err := v.Fill(&vs, d); err != nil || joinValues(&vs) != "1|2|3|1|2|3|7" {
+		t.Fatalf("values %q, %v", joinValues(&vs), err)
 	}
+
+	// A word that is one replacement string is an array: the program is
+	// the same for every record count.
+	v, err = CompileVars([]string{`cp {} "{}" {#} dest`}, Options{ContextReplace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Repeats() || v.Reps(d) != 0 {
+		t.Fatalf("Repeats %v", v.Repeats())
+	}
+	want = `cp "${__pmap_a0[@]}" "${__pmap_a1[@]}" "${__pmap_v2}" dest`
+	if got := v.Script(0); got != want {
+		t.Fatalf("script %q, want %q", got, want)
+	}
+	if err := v.Fill(&vs, d); err != nil || joinValues(&vs) != "[1 2 3]|[1 2 3]|7" {
+		t.Fatalf("values %q, %v", joinValues(&vs), err)
+	}
+}
+
+// joinValues renders vs as v1|v2|[a b c].
+func joinValues(vs *Values) string {
+	var parts []string
+	for i := range vs.Len() {
+		s, list, array := vs.Get(i)
+		if array {
+			s = "[" + strings.Join(list, " ") + "]"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "|")
 }
 
 // TestVarsErrors: a value fails a job exactly where String fails it, and a
@@ -94,7 +124,7 @@ func TestVarsErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := &Data{Records: []input.Record{{Raw: tt.value}}}
-		_, verr := v.AppendValues(nil, d)
+		verr := v.Fill(&Values{}, d)
 		opt.Mode = Shell
 		tp, _ := Compile([]string{tt.tmpl}, opt)
 		_, serr := tp.String(d)

@@ -5,6 +5,11 @@
 #   testdata/bench/compare.sh            # 5,000 jobs, 2 workers, 1,000,000 dry-run records
 #   JOBS=2000 WORKERS=4 testdata/bench/compare.sh
 #
+# In-process rows run more jobs (IP_JOBS, default 200,000) than the rows
+# that start a process per job: their rate is still per job. The slow-head
+# rows time ordered output behind a 4 s first job with 200 MB after it;
+# the last rows show resident memory at 200,000 and 1,000,000 records.
+#
 # GNU parallel and GNU time are installed from Debian when missing. rush is
 # not in the registries these machines reach: it is measured only when a
 # `rush` binary is already on PATH.
@@ -14,6 +19,8 @@ cd "$(dirname "$0")/../.."
 JOBS=${JOBS:-5000}
 WORKERS=${WORKERS:-2}
 DRY=${DRY_RECORDS:-1000000}
+IP_JOBS=${IP_JOBS:-200000}
+BIG=${BIG_RECORDS:-1000000}
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return
@@ -29,6 +36,9 @@ go build -o "$tmp/pmap" .
 PMAP="$tmp/pmap"
 seq "$JOBS" >"$tmp/jobs.txt"
 seq "$DRY" >"$tmp/dry.txt"
+seq "$IP_JOBS" >"$tmp/ip.txt"
+seq "$BIG" >"$tmp/big.txt"
+seq 201 >"$tmp/slow.txt"
 
 rows=()
 xargs_rate=""
@@ -42,7 +52,7 @@ measure() {
   local secs kb rate ratio
   read -r secs kb <"$tmp/time"
   rate=$(awk -v n="$count" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-  if [ "$tool" = "xargs -P$WORKERS" ]; then xargs_rate=$rate; fi
+  case "$tool" in "xargs -P$WORKERS"*) xargs_rate=$rate ;; esac
   ratio=$(awk -v r="$rate" -v x="${xargs_rate:-0}" 'BEGIN { if (x > 0) printf "%.2fx", r / x; else printf "-" }')
   rows+=("$(printf '| %-22s | %-16s | %8s | %10s | %9s | %8.1f |' "$workload" "$tool" "$secs" "$rate" "$ratio" "$(awk -v k="$kb" 'BEGIN{print k/1024}')")")
 }
@@ -66,6 +76,34 @@ for workload in true echo; do
     $have_rush && measure "$label" "rush" "$JOBS" "rush -j $WORKERS 'echo {}' <'$tmp/jobs.txt'"
   fi
 done
+
+# In-process: echo is a builtin, no process per job. auto picks the
+# in-process shell for a template with shell syntax.
+xargs_rate=""
+label="echo {} in-process"
+measure "$label" "xargs -P$WORKERS -n1" "$JOBS" "xargs -P$WORKERS -n1 echo <'$tmp/jobs.txt'"
+measure "$label" "GNU parallel" "$JOBS" "parallel --will-cite -j$WORKERS echo {} <'$tmp/jobs.txt'"
+measure "$label" "pmap inprocess" "$IP_JOBS" "'$PMAP' -n$WORKERS --backend inprocess 'echo {}' <'$tmp/ip.txt'"
+measure "$label" "pmap auto x={}" "$IP_JOBS" "'$PMAP' -n$WORKERS 'x={}; echo \"\$x\"' <'$tmp/ip.txt'"
+# Persistent workers (--worker): one cat per slot for every record.
+if "$PMAP" --help 2>/dev/null | grep -q -- '--worker'; then
+  measure "$label" "pmap worker cat" "$IP_JOBS" "'$PMAP' -n$WORKERS --worker cat <'$tmp/ip.txt'"
+else
+  echo "pmap --worker: not in this build; not measured" >&2
+fi
+
+# Ordered output behind a slow first job: the other jobs keep running and
+# their 200 MB waits in the spool (32 MiB in memory, the rest in a file).
+xargs_rate=""
+label="4s head + 200 MB"
+slow='if [ {} = 1 ]; then sleep 4; else head -c 1048576 /dev/zero; fi'
+measure "$label" "pmap (ordered)" 201 "'$PMAP' -n$WORKERS '$slow' <'$tmp/slow.txt'"
+measure "$label" "pmap -U" 201 "'$PMAP' -n$WORKERS -U '$slow' <'$tmp/slow.txt'"
+
+# Memory stays flat with the input size.
+xargs_rate=""
+measure "$IP_JOBS recs inprocess" "pmap inprocess" "$IP_JOBS" "'$PMAP' -n$WORKERS --backend inprocess 'echo {}' <'$tmp/ip.txt'"
+measure "$BIG recs inprocess" "pmap inprocess" "$BIG" "'$PMAP' -n$WORKERS --backend inprocess 'echo {}' <'$tmp/big.txt'"
 
 xargs_rate=""
 label="--dry-run $DRY recs"
