@@ -162,20 +162,19 @@ func (b *Buffer) Write(p []byte) (int, error) {
 // output grows, so memory stays near the budget.
 const blockSize = 64 << 10
 
-// appendMemory copies p into the buffer's memory blocks.
+// appendMemory copies p into the buffer's memory blocks: the last block
+// grows as a slice does until it holds blockSize bytes, so that a job writing
+// a few small pieces costs one small allocation, and a big output is a list
+// of fixed blocks.
 func (b *Buffer) appendMemory(p []byte) {
 	for len(p) > 0 {
 		last := len(b.chunks) - 1
-		if last < 0 || b.chunks[last].mem == nil || len(b.chunks[last].mem) == cap(b.chunks[last].mem) {
-			size := blockSize
-			if len(b.chunks) == 0 && len(p) < blockSize {
-				size = len(p) // most jobs write little: do not reserve a block
-			}
-			b.chunks = append(b.chunks, chunk{mem: make([]byte, 0, size)})
+		if last < 0 || b.chunks[last].mem == nil || len(b.chunks[last].mem) >= blockSize {
+			b.chunks = append(b.chunks, chunk{mem: make([]byte, 0, min(len(p), blockSize))})
 			last++
 		}
 		c := &b.chunks[last]
-		k := min(len(p), cap(c.mem)-len(c.mem))
+		k := min(len(p), blockSize-len(c.mem))
 		c.mem = append(c.mem, p[:k]...)
 		c.n += int64(k)
 		p = p[k:]

@@ -63,3 +63,24 @@ func TestNilBufferIsEmpty(t *testing.T) {
 	}
 	b.Release()
 }
+
+func TestSmallWritesStaySmall(t *testing.T) {
+	s := New(1<<20, t.TempDir())
+	defer s.Close()
+	b := s.NewBuffer()
+	b.Write([]byte("word"))
+	b.Write([]byte("\n"))
+	if len(b.chunks) != 1 || cap(b.chunks[0].mem) >= blockSize {
+		t.Fatalf("two small writes took %d chunks, capacity %d", len(b.chunks), cap(b.chunks[0].mem))
+	}
+	big := bytes.Repeat([]byte("y"), 3*blockSize+10)
+	b.Write(big)
+	for i, c := range b.chunks {
+		if len(c.mem) > blockSize {
+			t.Fatalf("chunk %d holds %d bytes, more than a block", i, len(c.mem))
+		}
+	}
+	if got, _ := b.Bytes(); string(got) != "word\n"+string(big) {
+		t.Fatal("content changed")
+	}
+}

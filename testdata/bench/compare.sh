@@ -4,6 +4,7 @@
 #
 #   testdata/bench/compare.sh            # 5,000 jobs, 2 workers, 1,000,000 dry-run records
 #   JOBS=2000 WORKERS=4 testdata/bench/compare.sh
+#   SSH=0 testdata/bench/compare.sh     # without the --ssh table (compare_ssh.sh)
 #
 # In-process rows run more jobs (IP_JOBS, default 200,000) than the rows
 # that start a process per job: their rate is still per job. The slow-head
@@ -118,3 +119,10 @@ echo
 echo "| workload               | tool             |  seconds |     jobs/s | vs xargs  | RSS MiB  |"
 echo "|------------------------|------------------|----------|------------|-----------|----------|"
 printf '%s\n' "${rows[@]}"
+
+# Remote jobs: one loopback host, multiplexed master vs a handshake per job
+# (SSH=0 leaves it out; it starts its own sshd and needs root).
+if [ "${SSH:-1}" = 1 ]; then
+  echo
+  "$(dirname "$0")/compare_ssh.sh"
+fi
