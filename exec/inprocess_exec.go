@@ -303,28 +303,17 @@ func (j *ipJob) stop() {
 	j.stopping = true
 	finished := j.finished
 	j.mu.Unlock()
-	for _, step := range j.ip.TermSeq {
+	j.ip.TermSeq.run(func(sig syscall.Signal) bool {
 		j.mu.Lock()
+		defer j.mu.Unlock()
 		if j.finished != finished || j.ended {
-			// The job ended (and its state may serve the next job).
-			j.mu.Unlock()
-			return
+			return false // the job ended (and its state may serve the next job)
 		}
 		for _, g := range j.pgids {
-			_ = syscall.Kill(-g, step.Signal)
+			_ = syscall.Kill(-g, sig)
 		}
-		j.mu.Unlock()
-		if step.Wait <= 0 {
-			continue
-		}
-		t := time.NewTimer(step.Wait)
-		select {
-		case <-finished:
-			t.Stop()
-			return
-		case <-t.C:
-		}
-	}
+		return true
+	}, finished)
 }
 
 // end is called when the job's program has returned: no command starts any

@@ -74,13 +74,25 @@ func ParseDuration(s string, unit time.Duration) (time.Duration, error) {
 
 // stop sends the sequence to process group pgid until done is closed.
 func (seq TermSeq) stop(pgid int, done <-chan struct{}) {
+	seq.run(func(sig syscall.Signal) bool {
+		_ = syscall.Kill(-pgid, sig)
+		return true
+	}, done)
+}
+
+// run sends each signal of the sequence with send, waiting after each as
+// the sequence says, until done is closed or send reports (false) that
+// there is nothing left to stop.
+func (seq TermSeq) run(send func(syscall.Signal) bool, done <-chan struct{}) {
 	for _, step := range seq {
 		select {
 		case <-done:
 			return
 		default:
 		}
-		_ = syscall.Kill(-pgid, step.Signal)
+		if !send(step.Signal) {
+			return
+		}
 		if step.Wait <= 0 {
 			continue
 		}
