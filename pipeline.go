@@ -330,9 +330,7 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 				case syscall.SIGINT, syscall.SIGTERM:
 					if exitSignal.Load() != 0 {
 						cfg.process.KillAll(syscall.SIGKILL)
-						if k, ok := engine.Runner.(interface{ KillAll(syscall.Signal) }); ok {
-							k.KillAll(syscall.SIGKILL)
-						}
+						exec.KillAll(engine.Runner, syscall.SIGKILL)
 						continue
 					}
 					code := int32(exitInterrupted)
@@ -350,9 +348,7 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 	var runErr error
 	go func() {
 		runErr = engine.Run(ctx, jobs, results)
-		if c, ok := engine.Runner.(io.Closer); ok {
-			c.Close() // long-lived runners (--worker) end with the run
-		}
+		exec.Close(engine.Runner) // long-lived runners (--worker, --ssh) end with the run
 		close(results)
 	}()
 	w.Consume(results)

@@ -2,7 +2,6 @@ package exec
 
 import (
 	"context"
-	"io"
 	"sync"
 	"syscall"
 )
@@ -52,17 +51,8 @@ func (p *PipeRunner) Run(ctx context.Context, t *Task) Outcome {
 }
 
 // KillAll passes the second Ctrl-C on to the wrapped runner.
-func (p *PipeRunner) KillAll(sig syscall.Signal) {
-	if k, ok := p.Runner.(interface{ KillAll(syscall.Signal) }); ok {
-		k.KillAll(sig)
-	}
-}
+func (p *PipeRunner) KillAll(sig syscall.Signal) { KillAll(p.Runner, sig) }
 
 // Close closes the wrapped runner when it is an io.Closer (long-lived
 // workers end with the run).
-func (p *PipeRunner) Close() error {
-	if c, ok := p.Runner.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
-}
+func (p *PipeRunner) Close() error { return Close(p.Runner) }

@@ -3,7 +3,6 @@ package exec
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 	"syscall"
 
@@ -69,16 +68,7 @@ func (l *Launched) Run(ctx context.Context, t *Task) Outcome {
 }
 
 // KillAll passes the second Ctrl-C on to the runner.
-func (l *Launched) KillAll(sig syscall.Signal) {
-	if k, ok := l.Runner.(interface{ KillAll(syscall.Signal) }); ok {
-		k.KillAll(sig)
-	}
-}
+func (l *Launched) KillAll(sig syscall.Signal) { KillAll(l.Runner, sig) }
 
 // Close closes the runner when it is an io.Closer.
-func (l *Launched) Close() error {
-	if c, ok := l.Runner.(io.Closer); ok {
-		return c.Close()
-	}
-	return nil
-}
+func (l *Launched) Close() error { return Close(l.Runner) }

@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"io"
+	"syscall"
 )
 
 // Runner runs one expanded command. Every backend implements it; the
@@ -38,4 +39,22 @@ type Outcome struct {
 	// Abort, when set, stops the whole run: nothing can run any more (every
 	// remote host is down). Jobs not run get skipped records with this error.
 	Abort error
+}
+
+// KillAll sends sig at once to every running job of r, when r can (the
+// second Ctrl-C): runners that keep process groups implement
+// KillAll(syscall.Signal), and runners that wrap one pass it on.
+func KillAll(r Runner, sig syscall.Signal) {
+	if k, ok := r.(interface{ KillAll(syscall.Signal) }); ok {
+		k.KillAll(sig)
+	}
+}
+
+// Close ends r's long-lived state (persistent workers, ssh masters) when
+// the run is over; runners without any have nothing to close.
+func Close(r Runner) error {
+	if c, ok := r.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }

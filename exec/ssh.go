@@ -245,9 +245,7 @@ func (r *Remote) firstSignal() string {
 // wrappers see their stdin end and stop their jobs.
 func (r *Remote) KillAll(sig syscall.Signal) {
 	r.groups.signal(sig)
-	if k, ok := r.Local.(interface{ KillAll(syscall.Signal) }); ok {
-		k.KillAll(sig)
-	}
+	KillAll(r.Local, sig)
 }
 
 // releaseOutput empties a captured output buffer for the next attempt.
