@@ -18,13 +18,7 @@ func (e *Expander) Command(j *Job, slot int) (Command, error) {
 	if e.Template == nil {
 		return Command{Script: j.Input()}, nil
 	}
-	d := j.data(slot, e.Multi)
-	if e.Shell {
-		s, err := e.Template.String(d)
-		return Command{Script: s}, err
-	}
-	argv, err := e.Template.Argv(d)
-	return Command{Argv: argv}, err
+	return e.Template.Command(j.data(slot, e.Multi))
 }
 
 // AppendLine appends the command as one shell line (for --dry-run), without

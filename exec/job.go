@@ -48,22 +48,7 @@ func (j *Job) data(slot int, multi bool) *template.Data {
 
 // Command is a job's expanded command: an argv for the exec backend, a
 // script for shell backends.
-type Command struct {
-	Argv   []string
-	Script string
-}
-
-// IsShell reports whether the command is a shell script.
-func (c Command) IsShell() bool { return c.Argv == nil }
-
-// String renders the command as one shell line: the script, or the argv
-// quoted so that `sh -c` would run the same argv.
-func (c Command) String() string {
-	if c.IsShell() {
-		return c.Script
-	}
-	return template.JoinArgv(c.Argv)
-}
+type Command = template.Command
 
 // Status is how a job ended.
 type Status string

@@ -116,13 +116,7 @@ func (r *Remote) command(t *Task, h *Host) (Command, error) {
 	if r.HostInTemplate && r.Expand != nil && r.Expand.Template != nil {
 		d := &template.Data{Records: t.Job.Records, Multi: r.Expand.Multi, Seq: t.Job.Seq, Slot: t.Slot, Host: h.Name}
 		var err error
-		if r.Expand.Shell {
-			cmd.Argv = nil
-			cmd.Script, err = r.Expand.Template.String(d)
-		} else {
-			cmd.Argv, err = r.Expand.Template.Argv(d)
-		}
-		if err != nil {
+		if cmd, err = r.Expand.Template.Command(d); err != nil {
 			return cmd, err
 		}
 	}

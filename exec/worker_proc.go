@@ -46,18 +46,13 @@ func (p *Persistent) start(slot int) (*worker, Outcome) {
 		return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
 	}
 	d := &template.Data{Records: []input.Record{{}}, Slot: slot}
-	var argv []string
-	if p.Shell {
-		s, err := p.Command.String(d)
-		if err != nil {
-			return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
-		}
-		argv = []string{p.Process.Shell, "-c", "--", s}
-	} else {
-		var err error
-		if argv, err = p.Command.Argv(d); err != nil {
-			return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
-		}
+	cmd, err := p.Command.Command(d)
+	if err != nil {
+		return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
+	}
+	argv := cmd.Argv
+	if cmd.IsShell() {
+		argv = []string{p.Process.Shell, "-c", "--", cmd.Script}
 	}
 	if len(argv) == 0 || argv[0] == "" {
 		return nil, Outcome{Status: StatusError, Exit: -1, Err: errors.New("empty command")}
