@@ -36,9 +36,9 @@ type completion struct {
 // optionChoices are the values offered for options that take one of a few
 // words (their parsers accept them; completion_test.go checks it).
 func optionChoices() map[string][]string {
-	backends := []string{"auto", "exec", "shell"}
-	if inprocessAvailable {
-		backends = append(backends, "inprocess")
+	var backends []string
+	for _, b := range backendKinds {
+		backends = append(backends, string(b))
 	}
 	return map[string][]string{
 		"backend":    backends,

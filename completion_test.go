@@ -145,7 +145,7 @@ func TestCompletionFish(t *testing.T) {
 // TestCompletionCoversFlags checks that every option is in every script,
 // and that the values offered are accepted.
 func TestCompletionCoversFlags(t *testing.T) {
-	fl := append(flags(), infoFlags()...)
+	fl := allFlags()
 	for _, shell := range completionShells {
 		var out bytes.Buffer
 		if err := writeCompletion(&out, shell, fl); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -32,9 +33,16 @@ func sliceFlag(cat, name string, aliases []string, usage string) *cli.StringSlic
 	return &cli.StringSliceFlag{Name: name, Aliases: aliases, Usage: usage, Category: cat, EnvVars: []string{envName(name)}}
 }
 
-// coreFlags are pmap's core options. Every long option can also be set from
-// PMAP_<NAME>; the command line wins.
-func coreFlags() []cli.Flag {
+// defaultWorkerRestarts is how many times in a row a slot's worker may end
+// without answering and be started again: enough to ride out a record that
+// crashes it now and then, few enough that a broken worker stops the run
+// after a handful of failed records.
+const defaultWorkerRestarts = 3
+
+// flags are pmap's options, one table: options.go reads each of them
+// once. Every long option can also be set from PMAP_<NAME>; the command
+// line wins.
+func flags() []cli.Flag {
 	return []cli.Flag{
 		// Input
 		sliceFlag(catInput, "arg-file", []string{"a"}, "read records from `FILE` instead of stdin (repeatable: each file is a source)"),
@@ -49,6 +57,9 @@ func coreFlags() []cli.Flag {
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
+		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
+		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
+		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
 
 		// Template
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
@@ -67,6 +78,15 @@ func coreFlags() []cli.Flag {
 		stringFlag(catRunning, "retry-delay", nil, "0", "wait `D` before the first retry, doubling each time"),
 		stringFlag(catRunning, "halt", nil, "never", "stop the run: `POLICY` soon|now,fail|success|done=N or N%"),
 		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
+		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
+		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row without answering"),
+		stringFlag(catRunning, "delay", nil, "", "wait at least `D` between job starts (0.5s, 2m, seconds)"),
+		stringFlag(catRunning, "load", nil, "", "start a job only while the 1-minute load average is below `N` (or N% of the CPUs)"),
+		stringFlag(catRunning, "memfree", nil, "", "start a job only while more than `SIZE` of memory is available (512M, 2G)"),
+		sliceFlag(catRunning, "ssh", nil, "run jobs on `LOGIN`: [N/][user@]host[:port], : for this machine (repeatable, or comma-separated)"),
+		stringFlag(catRunning, "ssh-login-file", nil, "", "read --ssh logins from `FILE`, one per line"),
+		stringFlag(catRunning, "ssh-cmd", nil, "ssh", "the ssh `COMMAND` and its options, for --ssh"),
+		stringFlag(catRunning, "launcher", nil, "", "run each job behind the launcher `TEMPLATE` of a cluster engine (srun, kubectl exec)"),
 
 		// Output
 		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
@@ -82,19 +102,24 @@ func coreFlags() []cli.Flag {
 		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
 		boolFlag(catOutput, "resume-failed", nil, "like --resume, but run the jobs that failed again"),
+		boolFlag(catOutput, "progress", nil, "show progress on stderr (done/total, failed, jobs/s, ETA), also when stderr is not a terminal"),
+		boolFlag(catOutput, "no-progress", nil, "never show progress (by default it shows when stderr is a terminal and stdout is not)"),
 	}
 }
 
-// flags are pmap's options: the core ones above and each feature's.
-func flags() []cli.Flag {
-	all := coreFlags()
-	all = append(all, workerFlags()...)
-	all = append(all, progressFlags()...)
-	all = append(all, throttleFlags()...)
-	all = append(all, pipeFlags()...)
-	all = append(all, remoteFlags()...)
-	return all
+// infoFlags are the options that print something about pmap and exit.
+// They have no PMAP_<NAME> variable: PMAP_HELP=1 or PMAP_COMPLETION=bash
+// must not turn every run into printing something else.
+func infoFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "print this help and exit"},
+		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
+		&cli.StringFlag{Name: "completion", Usage: "print the completion script for `SHELL` (bash, zsh or fish) and exit"},
+	}
 }
+
+// allFlags are every option pmap reads, in the order --help shows them.
+func allFlags() []cli.Flag { return append(flags(), infoFlags()...) }
 
 // normalizeArgs rewrites the options before the template so that Go's flag
 // parser accepts what GNU users type: glued values (-n4, -j4, -N2, -d,),

@@ -62,7 +62,7 @@ func TestHelp(t *testing.T) {
 		last = i
 	}
 	listed := helpOptions(help)
-	for _, f := range append(flags(), infoFlags()...) {
+	for _, f := range allFlags() {
 		cat := ""
 		if c, ok := f.(cli.CategorizableFlag); ok {
 			cat = c.GetCategory()
@@ -85,7 +85,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	fl := append(flags(), infoFlags()...)
+	fl := allFlags()
 	cases := map[string]string{
 		"--timout":    "did you mean --timeout?",
 		"-timeout":    "did you mean --timeout?",

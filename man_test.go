@@ -76,10 +76,11 @@ func readManPage(t *testing.T) *manPage {
 }
 
 // knownOptions maps every option spelling pmap accepts to its flag's
-// category: flags() plus the help and version flags urfave/cli adds.
+// category: flags() plus the info flags (--help, --version, --completion),
+// which have none.
 func knownOptions() map[string]string {
-	known := map[string]string{"-h": "", "--help": "", "-V": "", "--version": ""}
-	for _, f := range flags() {
+	known := map[string]string{}
+	for _, f := range allFlags() {
 		cat := ""
 		if c, ok := f.(cli.CategorizableFlag); ok {
 			cat = c.GetCategory()

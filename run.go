@@ -33,28 +33,46 @@ func usagef(hint, format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...), hint: hint}
 }
 
-// exitError carries a run's exit code out of the cli action.
-type exitError struct{ code int }
+// exitError ends a run with an exit code other than usage's: err, when
+// set, is printed as pmap: error:, after whatever the run wrote.
+type exitError struct {
+	code int
+	err  error
+}
 
-func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
 
-// run is pmap: it parses the command line, runs the pipeline and maps every
-// error to the exit code of the spec, in this one place.
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitWith is an exitError: code, and err (nil: nothing more to say).
+func exitWith(code int, err error) error { return &exitError{code: code, err: err} }
+
+// run is pmap: it parses the command line, runs the jobs and maps every
+// error to the exit code of the spec. It is the one place that prints
+// pmap: error: and pmap: hint:.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	code := exitOK
-	inv := &invocation{}
-	app := newApp(stdin, stdout, stderr, &code, inv)
-	inv.args = args
+	inv := &invocation{args: args}
+	app := newApp(stdin, stdout, stderr, inv)
 	args, inv.given = normalizeArgs(args, app.Flags)
-	app.Metadata = map[string]any{givenKey: inv.given}
 	err := app.Run(args)
 	var ee *exitError
 	var ue *usageError
+	var te *templateError
 	switch {
 	case err == nil:
-		return code
+		return exitOK
 	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "pmap: error: %v\n", ee.err)
+		}
 		return ee.code
+	case errors.As(err, &te):
+		ue = &usageError{err: te, hint: te.caret()}
 	case !errors.As(err, &ue):
 		ue = &usageError{err: err}
 	}
@@ -83,19 +101,7 @@ type invocation struct {
 	lookupEnv func(string) (string, bool)
 }
 
-// givenKey is where run leaves the options given on the command line in
-// the app's Metadata, for features that let the command line win over the
-// PMAP_<NAME> variables.
-const givenKey = "given"
-
-// givenOptions returns the primary names of the options the command line
-// sets (not the environment).
-func givenOptions(c *cli.Context) map[string]bool {
-	given, _ := c.App.Metadata[givenKey].(map[string]bool)
-	return given
-}
-
-func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int, inv *invocation) *cli.App {
+func newApp(stdin io.Reader, stdout, stderr io.Writer, inv *invocation) *cli.App {
 	app := &cli.App{
 		Name:      "pmap",
 		Usage:     "run a command for every input record, in parallel",
@@ -111,28 +117,31 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, code *int, inv *invocatio
 		Reader:                    stdin,
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
-		Flags:                     append(flags(), infoFlags()...),
+		Flags:                     allFlags(),
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return inv.usageError(err, c.App.Flags)
 		},
 		Action: func(c *cli.Context) error {
-			switch {
-			case c.Bool("help"):
+			switch info := readInfo(c); {
+			case info.help:
 				writeHelp(stdout, c.App.Flags)
 				return nil
-			case c.Bool("version"):
+			case info.version:
 				fmt.Fprintf(stdout, "pmap %s (parallel mapper, github.com/pmap-dev/pmap)\n", c.App.Version)
 				return nil
-			case c.String("completion") != "":
-				return writeCompletion(stdout, c.String("completion"), c.App.Flags)
+			case info.completion != "":
+				return writeCompletion(stdout, info.completion, c.App.Flags)
 			}
-			cfg, err := configure(c, inv.given)
+			o, err := readOptions(c, inv.given)
 			if err != nil {
-				return withTemplateCaret(c, err)
+				return err
 			}
-			*code = cfg.execute(stdin, stdout, stderr)
-			return nil
+			b, err := newBackend(o)
+			if err != nil {
+				return err
+			}
+			return execute(o, b, stdin, stdout, stderr)
 		},
 	}
 	return app
@@ -142,16 +151,6 @@ func init() {
 	// pmap prints its own help: urfave/cli must not catch -h/--help (it
 	// looks for this global flag even with HideHelp set).
 	cli.HelpFlag = nil
-}
-
-// infoFlags are the options that print something about pmap and exit.
-// They have no PMAP_<NAME> variable: PMAP_HELP=1 must not turn every run
-// into printing the help.
-func infoFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.BoolFlag{Name: "help", Aliases: []string{"h"}, Usage: "print this help and exit"},
-		&cli.BoolFlag{Name: "version", Aliases: []string{"V"}, Usage: "print the version and exit"},
-	}
 }
 
 // version is the module version from the build info, with the VCS revision

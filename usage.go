@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -10,8 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/pmap-dev/pmap/input"
 )
 
 // helpHint ends a usage error that has nothing more specific to say.
@@ -236,41 +233,45 @@ func mentions(msg string, names []string) bool {
 	return false
 }
 
-// templateColumn finds the column of a template error.
-var templateColumn = regexp.MustCompile(`template column (\d+):`)
+// templateError is a template that does not compile: --key, --tagstring,
+// --launcher, the worker or the command template (flag ""). It is a usage
+// error whose hint shows the template with a caret under the column at
+// fault.
+type templateError struct {
+	flag string // the option the template came from; "" for the command
+	text string // the template as given (words joined by spaces)
+	err  error
+}
+
+func (e *templateError) Error() string {
+	if e.flag == "" {
+		return e.err.Error()
+	}
+	return e.flag + ": " + e.err.Error()
+}
+
+func (e *templateError) Unwrap() error { return e.err }
+
+// commandError wraps the compile error of a template given as text.
+func commandError(flag, text string, err error) error {
+	return &templateError{flag: flag, text: text, err: err}
+}
 
 // caretWidth is the most of a template shown around the column of an error.
 const caretWidth = 72
 
-// withTemplateCaret adds to a template error a hint showing the template
-// with a caret under the column at fault.
-func withTemplateCaret(c *cli.Context, err error) error {
-	var ue *usageError
-	if !errors.As(err, &ue) || ue.hint != "" {
-		return err
+// caret is the hint of a template error: a window of the template around
+// the column at fault, and a caret under it; "" when the error has no
+// column or the template cannot be shown on one line.
+func (e *templateError) caret() string {
+	col, ok := templateColumn(e.err)
+	if !ok {
+		return ""
 	}
-	msg := ue.err.Error()
-	m := templateColumn.FindStringSubmatch(msg)
-	if m == nil {
-		return err
-	}
-	col, _ := strconv.Atoi(m[1])
-	var text string
-	switch {
-	case strings.HasPrefix(msg, "--key:"):
-		text = c.String("key")
-	case strings.HasPrefix(msg, "--tagstring:"):
-		text = c.String("tagstring")
-	default:
-		words, _, serr := input.SplitArgs(c.Args().Slice())
-		if serr != nil {
-			return err
-		}
-		text = strings.Join(words, " ")
-	}
+	text := e.text
 	runes := []rune(text)
 	if col < 1 || col > len(runes)+1 || strings.ContainsAny(text, "\n\r") {
-		return err
+		return ""
 	}
 	// A window of the template around the column, tabs shown as spaces so
 	// the caret lines up.
@@ -283,6 +284,17 @@ func withTemplateCaret(c *cli.Context, err error) error {
 		suffix = "..."
 	}
 	shown := strings.ReplaceAll(prefix+string(runes[from:to])+suffix, "\t", " ")
-	caret := strings.Repeat(" ", len(prefix)+col-1-from) + "^"
-	return &usageError{err: ue.err, hint: shown + "\n" + caret}
+	return shown + "\n" + strings.Repeat(" ", len(prefix)+col-1-from) + "^"
+}
+
+// TEMPORARY until template exports its typed error.
+var templateColumnRE = regexp.MustCompile(`template column (\d+):`)
+
+func templateColumn(err error) (int, bool) {
+	m := templateColumnRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, true
 }

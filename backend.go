@@ -1,0 +1,273 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"syscall"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/template"
+)
+
+// backend is how a run's jobs run, chosen once from the options by
+// newBackend: the templates compiled for it, the runner, and the worker
+// count.
+type backend struct {
+	// expand gives each job its command; with --worker, the command its
+	// records and logs show (the worker command and the record).
+	expand exec.Expander
+	// runner runs the jobs: exec or shell processes, the in-process
+	// shell, persistent workers, remote hosts or a launcher, wrapped for
+	// --pipe.
+	runner exec.Runner
+	// process starts the jobs' processes (also behind a launcher and for
+	// the ":" login); the second Ctrl-C kills what it started.
+	process *exec.Process
+	// key and tagString are the compiled --key and --tagstring; nil
+	// when not given.
+	key, tagString *template.Template
+	// workers is the number of slots: -n, or with --ssh the sum of the
+	// hosts' slots, estimated until start connects (--dry-run's {%}).
+	workers int
+
+	persistent *exec.Persistent
+	remote     *exec.Remote
+	closeOnce  sync.Once
+}
+
+// newBackend compiles the templates and chooses the runner: the one place
+// that decides which backend runs the jobs. Nothing starts here; start
+// does that once the run begins.
+func newBackend(o *options) (*backend, error) {
+	b := &backend{
+		process: &exec.Process{Shell: o.shell, TermSeq: o.termSeq},
+		workers: o.workers,
+	}
+	var err error
+	if o.worker {
+		err = b.useWorker(o)
+	} else {
+		err = b.useCommand(o)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if b.key, err = compilePlain(o, "--key", o.key); err != nil {
+		return nil, err
+	}
+	if b.tagString, err = compilePlain(o, "--tagstring", o.tagString); err != nil {
+		return nil, err
+	}
+	if o.pipe {
+		// A job has no record, so a replacement string that needs one
+		// ({1}, {name}) could only fail every job: say so once, up front.
+		if _, err := b.expand.Command(&exec.Job{Seq: 1, Key: "1", Stdin: []byte{}}, 1); err != nil {
+			return nil, fmt.Errorf("--pipe: %w (a --pipe job's input is its stdin; {} is empty, {#} and {%%} work)", err)
+		}
+		b.runner = &exec.PipeRunner{Runner: b.runner, Retries: o.retries}
+	}
+	return b, nil
+}
+
+// templateMode is how --backend reads the command template: as shell code
+// or as an argv, and whether the in-process shell may run it.
+func templateMode(o *options) (shell, inprocess bool) {
+	switch o.backend {
+	case backendShell:
+		return true, false
+	case backendInProcess:
+		return true, true
+	case backendExec:
+		return false, false
+	}
+	shell = template.NeedsShell(o.words)
+	return shell, shell
+}
+
+// useCommand sets up a run of one command per job: on this machine as a
+// process or in the in-process shell, behind a launcher, or on remote
+// hosts.
+func (b *backend) useCommand(o *options) error {
+	shell, inprocess := templateMode(o)
+	var opts template.Options
+	if len(o.words) > 0 {
+		mode := template.Exec
+		if shell {
+			mode = template.Shell
+		}
+		// -N repeats a word holding {} per record, as -X does: GNU parallel
+		// gives `-N2 cp {} dest/` two arguments, not one joined by a space.
+		opts = template.Options{Mode: mode, Vars: o.vars, Named: o.named(), ContextReplace: o.multi(),
+			NoAppend: o.pipe, Remote: len(o.hosts) > 0}
+		t, err := template.Compile(o.words, opts)
+		if err != nil {
+			return commandError("", strings.Join(o.words, " "), err)
+		}
+		b.expand = exec.Expander{Template: t, Shell: shell, Multi: o.multi()}
+	}
+
+	var launcher *exec.Launcher
+	if o.launcher != "" {
+		t, err := template.Compile([]string{o.launcher}, template.Options{
+			Mode: template.Exec, Vars: o.vars, Named: o.named(), NoAppend: true, Remote: len(o.hosts) > 0,
+		})
+		if err != nil {
+			return commandError("--launcher", o.launcher, err)
+		}
+		launcher = &exec.Launcher{Template: t, Multi: o.multi(), Shell: o.shell}
+	}
+
+	switch {
+	case len(o.hosts) > 0:
+		b.remote = &exec.Remote{
+			Hosts:          o.hosts,
+			SSH:            o.sshCmd,
+			Workers:        o.workersSpec,
+			Expand:         &b.expand,
+			HostInTemplate: strings.Contains(strings.Join(o.words, " "), "{host}"),
+			Launcher:       launcher,
+			Shell:          o.shell,
+			Local:          b.process,
+			TermSeq:        o.termSeq,
+		}
+		b.runner = b.remote
+		// The slots of the hosts whose CPUs are asked are known once
+		// connected (start); until then each counts as this machine.
+		b.workers = 0
+		for _, h := range o.hosts {
+			n := h.Slots
+			if n == 0 {
+				n = o.workers
+			}
+			b.workers += n
+		}
+	case launcher != nil:
+		b.runner = &exec.Launched{Launcher: launcher, Runner: b.process}
+	case inprocess && len(o.words) > 0:
+		ip, err := newInProcess(o, opts)
+		if err != nil {
+			return err
+		}
+		b.runner = b.process
+		if ip != nil {
+			b.runner = ip
+		}
+	default:
+		b.runner = b.process
+	}
+	return nil
+}
+
+// newInProcess returns the in-process shell runner for the template.
+//
+// With --backend auto it returns no runner (and no error) when a real shell
+// suits the template better, so that the shell backend runs it: --shell or
+// PMAP_SHELL names a shell, the template uses what only a shell process has
+// ($$, $!, signal traps, kill, ulimit...), or the interpreter cannot take
+// it. With --backend inprocess those are errors, except the process
+// features, which then behave as the man page says.
+func newInProcess(o *options, opts template.Options) (*exec.InProcess, error) {
+	auto := o.backend == backendAuto
+	if auto && o.shellSet {
+		return nil, nil
+	}
+	v, err := template.CompileVars(o.words, opts)
+	if err == nil {
+		var ip *exec.InProcess
+		if ip, err = exec.NewInProcess(v, o.multi()); err == nil {
+			if auto && ip.ShellOnly() != "" {
+				return nil, nil
+			}
+			ip.TermSeq = o.termSeq
+			return ip, nil
+		}
+	}
+	if auto {
+		return nil, nil
+	}
+	return nil, usagef("", "--backend inprocess: %v", err)
+}
+
+// useWorker sets up persistent workers (--worker): the template is the
+// worker program, started once per slot; the record is a line on its
+// stdin.
+func (b *backend) useWorker(o *options) error {
+	shell, _ := templateMode(o)
+	mode := template.Exec
+	if shell {
+		mode = template.Shell
+	}
+	// No record reaches the worker command, so {name} is not a field
+	// here: awk '{print}' keeps its braces even with --json.
+	opts := template.Options{Mode: mode, Vars: o.vars, NoAppend: true}
+	t, err := template.Compile(o.words, opts)
+	if err != nil {
+		return commandError("--worker", strings.Join(o.words, " "), err)
+	}
+	if b.persistent, err = exec.NewPersistent(t, shell, o.workerRestarts); err != nil {
+		return usagef("use PMAP_SLOT or {%} in the worker; read records from stdin", "--worker: %v", err)
+	}
+	b.persistent.Process = b.process
+	b.runner = b.persistent
+
+	// Records show the worker command as written (with {%} kept, so that
+	// --resume matches a record whatever slot ran it) and the record as
+	// one more word.
+	shown := make([]string, 0, len(o.words)+1)
+	for _, w := range o.words {
+		shown = append(shown, strings.ReplaceAll(w, "{%}", "{{%}}"))
+	}
+	opts.NoAppend = false
+	d, err := template.Compile(append(shown, "{}"), opts)
+	if err != nil {
+		return commandError("--worker", strings.Join(o.words, " "), err)
+	}
+	b.expand = exec.Expander{Template: d, Shell: shell}
+	return nil
+}
+
+// compilePlain compiles a --key or --tagstring template; nil for "".
+func compilePlain(o *options, flag, s string) (*template.Template, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := template.Compile([]string{s}, template.Options{Mode: template.Plain, Vars: o.vars, Named: o.named(), NoAppend: true})
+	if err != nil {
+		return nil, commandError(flag, s, err)
+	}
+	return t, nil
+}
+
+// start begins the run's long-lived state and returns the number of slots:
+// it connects to the --ssh hosts (whose CPUs decide their slots), and
+// gives workers and remote hosts the run's stderr (with --progress, the
+// writer that keeps the progress line clean).
+func (b *backend) start(stderr io.Writer) (workers int, err error) {
+	if b.persistent != nil {
+		b.persistent.Stderr = stderr
+	}
+	if b.remote != nil {
+		b.remote.Warn = stderr
+		n, err := b.remote.Start()
+		if err != nil {
+			b.remote.Close()
+			return 0, err
+		}
+		b.workers = n
+	}
+	return b.workers, nil
+}
+
+// kill sends SIGKILL at once to everything the run started: the second
+// Ctrl-C.
+func (b *backend) kill() {
+	b.process.KillAll(syscall.SIGKILL)
+	exec.KillAll(b.runner, syscall.SIGKILL)
+}
+
+// close ends the runner's long-lived state (workers, ssh masters) once
+// the run is over, or once it stops before its jobs start; the second call
+// does nothing.
+func (b *backend) close() { b.closeOnce.Do(func() { exec.Close(b.runner) }) }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/output"
+)
+
+// runLogs are the files a run writes besides stdout: --results, --failed
+// and --joblog, and what --resume read from the joblog.
+type runLogs struct {
+	// skip reports the jobs --resume skips; nil without --resume.
+	skip    func(cmd exec.Command) bool
+	closers []func() error
+}
+
+// openLogs opens the --results, --failed and --joblog files into out and
+// reads the joblog for --resume.
+func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
+	logs = &runLogs{}
+	defer func() {
+		if err != nil {
+			logs.close()
+		}
+	}()
+	if o.resume {
+		r, err := output.ReadResume(o.joblog, o.resumeAll)
+		if err != nil {
+			return logs, err
+		}
+		logs.skip = r.Skip
+	}
+	if o.joblog != "" {
+		jl, err := output.OpenJoblog(o.joblog, o.resume)
+		if err != nil {
+			return logs, err
+		}
+		out.Joblog = jl
+		logs.closers = append(logs.closers, jl.Close)
+	}
+	if o.failed != "" {
+		fw, err := output.OpenFailed(o.failed, o.input.Delimiter, o.sources())
+		if err != nil {
+			return logs, err
+		}
+		out.Failed = fw
+		logs.closers = append(logs.closers, fw.Close)
+	}
+	if o.results != "" {
+		f, err := os.Create(o.results)
+		if err != nil {
+			return logs, fmt.Errorf("--results: %w", err)
+		}
+		bw := bufio.NewWriter(f)
+		out.Results = bw
+		logs.closers = append(logs.closers, func() error {
+			if err := bw.Flush(); err != nil {
+				f.Close()
+				return fmt.Errorf("--results: %w", err)
+			}
+			return f.Close()
+		})
+	}
+	return logs, nil
+}
+
+// close closes the files and reports the first write error.
+func (l *runLogs) close() error {
+	var first error
+	for _, c := range l.closers {
+		if err := c(); err != nil && first == nil {
+			first = err
+		}
+	}
+	l.closers = nil
+	return first
+}
