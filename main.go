@@ -1,4 +1,3 @@
-// Command pmap maps a command over a stream of inputs, in parallel.
 package main
 
 import "os"
