@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -21,7 +22,7 @@ const inprocessAvailable = true
 // process has ($$, $!, signal traps, kill, ulimit...), or the interpreter
 // cannot take it. With --backend inprocess those are errors, except the
 // process features, which then behave as the man page says.
-func newInProcess(c *cli.Context, words []string, opts template.Options, multi bool) (exec.Runner, error) {
+func newInProcess(c *cli.Context, words []string, opts template.Options, multi bool) (job.Runner, error) {
 	auto := c.String("backend") == "auto"
 	if auto && c.IsSet("shell") {
 		return nil, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/input"
 )
 
@@ -122,7 +123,7 @@ func (f *pipeConfig) apply(cfg *config, env *runEnv) error {
 	}
 	// A job has no record, so a replacement string that needs one ({1},
 	// {name}) could only fail every job: say so once, up front.
-	if _, err := cfg.expand.Command(&exec.Job{Seq: 1, Key: "1", Stdin: []byte{}}, 1); err != nil {
+	if _, err := cfg.expand.Command(&job.Job{Seq: 1, Key: "1", Stdin: []byte{}}, 1); err != nil {
 		return fmt.Errorf("--pipe: %w (a --pipe job's input is its stdin; {} is empty, {#} and {%%} work)", err)
 	}
 	env.engine.Runner = &exec.PipeRunner{Runner: env.engine.Runner, Retries: env.engine.Retries}

@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -22,7 +23,7 @@ type workerConfig struct {
 	// display gives each job a command that names its record: the worker
 	// command as written (with {%} kept, so that --resume matches a record
 	// whatever slot ran it) and the record as one more word.
-	display exec.Expander
+	display job.Expander
 }
 
 func workerFlags() []cli.Flag {
@@ -94,7 +95,7 @@ func (f *workerConfig) configure(c *cli.Context, cfg *config) error {
 	if err != nil {
 		return usagef("", "--worker: %v", err)
 	}
-	f.display = exec.Expander{Template: d, Shell: shell}
+	f.display = job.Expander{Template: d, Shell: shell}
 	cfg.noAppend = true
 	cfg.runner = f.runner
 	return nil

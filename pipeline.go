@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
@@ -31,7 +32,7 @@ const outputBudget = 32 << 20
 type config struct {
 	input   input.Config
 	specs   []input.Spec
-	expand  exec.Expander
+	expand  job.Expander
 	maxArgs int
 	key     *template.Template
 	workers int
@@ -53,7 +54,7 @@ type config struct {
 
 	// runner replaces the process runner (in-process shell, persistent
 	// workers, remote hosts) when a feature sets it.
-	runner exec.Runner
+	runner job.Runner
 	// noAppend keeps the record from being appended to a template without
 	// replacement strings (--pipe feeds it on stdin instead).
 	noAppend bool
@@ -170,7 +171,7 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		if err != nil {
 			return nil, usagef("", "%v", err)
 		}
-		cfg.expand = exec.Expander{Template: t, Shell: shell, Multi: multi}
+		cfg.expand = job.Expander{Template: t, Shell: shell, Multi: multi}
 		if inprocess && cfg.runner == nil {
 			if cfg.runner, err = newInProcess(c, words, opts, multi); err != nil {
 				return nil, usagef("", "%v", err)
@@ -330,7 +331,7 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 				case syscall.SIGINT, syscall.SIGTERM:
 					if exitSignal.Load() != 0 {
 						cfg.process.KillAll(syscall.SIGKILL)
-						exec.KillAll(engine.Runner, syscall.SIGKILL)
+						job.KillAll(engine.Runner, syscall.SIGKILL)
 						continue
 					}
 					code := int32(exitInterrupted)
@@ -344,11 +345,11 @@ func (cfg *config) execute(stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	results := make(chan *exec.Result, cfg.workers)
+	results := make(chan *job.Result, cfg.workers)
 	var runErr error
 	go func() {
 		runErr = engine.Run(ctx, jobs, results)
-		exec.Close(engine.Runner) // long-lived runners (--worker, --ssh) end with the run
+		job.Close(engine.Runner) // long-lived runners (--worker, --ssh) end with the run
 		close(results)
 	}()
 	w.Consume(results)

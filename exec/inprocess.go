@@ -16,6 +16,7 @@ import (
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -175,23 +176,23 @@ func (ip *InProcess) program(reps int) (*syntax.File, error) {
 // Run implements Runner. The job runs on its slot's own goroutine, whose
 // stack has grown to what the interpreter needs once: a new goroutine per
 // job would grow it again every time.
-func (ip *InProcess) Run(ctx context.Context, t *Task) Outcome {
+func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if err := ip.init(); err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	if ctx.Err() != nil {
-		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
 	s, err := ip.slot(t.Slot)
 	if err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	defer ip.release(s)
 	s.ctx, s.task = ctx, t
 	s.start <- struct{}{}
 	<-s.done
 	out := s.out
-	s.ctx, s.task, s.out = nil, nil, Outcome{}
+	s.ctx, s.task, s.out = nil, nil, job.Outcome{}
 	return out
 }
 
@@ -204,7 +205,7 @@ func (s *ipSlot) loop(ip *InProcess) {
 }
 
 // runJob runs task t on slot s.
-func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
+func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *job.Task) job.Outcome {
 	engineCtx := ctx
 	// The slot holds the job's data: on the stack it would escape.
 	d := &s.data
@@ -216,14 +217,14 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 		env.args, err = ip.vars.AppendArgs(env.args[:0], d)
 	}
 	if err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err)}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err)}
 	}
 	if err := ip.checkValues(env); err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	prog, err := ip.program(ip.vars.Reps(d))
 	if err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	env.seq = strconv.FormatInt(t.Job.Seq, 10)
 	env.key = t.Job.Key
@@ -234,7 +235,7 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 	if t.Job.Stdin != nil {
 		in, w, err := os.Pipe()
 		if err != nil {
-			return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("stdin pipe: %w", err)}
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("stdin pipe: %w", err)}
 		}
 		feed = in
 		// A job that does not read all of its input must not block pmap:
@@ -245,34 +246,34 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 		}()
 		if err := interp.StdIO(in, &s.stdout, &s.stderr)(r); err != nil {
 			in.Close()
-			return Outcome{Status: StatusError, Exit: -1, Err: err}
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 		}
 	}
 
 	// A job without background statements leaves nothing running once its
 	// program returns, so its state can be the slot's, reused.
-	job := &s.job
+	js := &s.job
 	var cancel context.CancelFunc
 	if ip.background {
 		// Background statements run with the job's context, cancelled when
 		// the job ends so that none outlives it; a straggler keeps its own
 		// job state.
-		job = &ipJob{}
+		js = &ipJob{}
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
-	job.reset(ctx, ip, env)
+	js.reset(ctx, ip, env)
 	s.stdout.open(t.Stdout)
 	s.stderr.open(t.Stderr)
-	runErr := runSafely(r, job, prog)
+	runErr := runSafely(r, js, prog)
 	stopped := engineCtx.Err() != nil
 	if ip.background {
-		ip.endBackground(r, job, cancel)
+		ip.endBackground(r, js, cancel)
 	} else {
-		job.end()
+		js.end()
 	}
-	job.drain()
-	job.closeFiles()
+	js.drain()
+	js.closeFiles()
 	// The slot must not keep the job's records alive.
 	env.vals.Reset()
 	clear(env.args)
@@ -284,7 +285,7 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *Task) Outcome {
 	if feed != nil {
 		feed.Close()
 	}
-	return ip.outcome(job, runErr, stopped)
+	return ip.outcome(js, runErr, stopped)
 }
 
 // runSafely runs prog, turning a panic of the interpreter into the job's
@@ -331,7 +332,7 @@ func (ip *InProcess) checkValues(env *ipEnv) error {
 // started in the background may still run. Like the output of a shell's
 // background process, they get drainGrace to finish; then the job's
 // context is cancelled and its processes killed, which ends them.
-func (ip *InProcess) endBackground(r *interp.Runner, job *ipJob, cancel context.CancelFunc) {
+func (ip *InProcess) endBackground(r *interp.Runner, js *ipJob, cancel context.CancelFunc) {
 	waited := make(chan struct{})
 	go func() {
 		_ = r.Run(context.Background(), waitAll)
@@ -344,38 +345,38 @@ func (ip *InProcess) endBackground(r *interp.Runner, job *ipJob, cancel context.
 	}
 	t.Stop()
 	cancel()
-	job.end()
+	js.end()
 	<-waited
 }
 
 // outcome maps what the interpreter returned to an Outcome, as the process
 // backend would report the same script run by sh.
-func (ip *InProcess) outcome(job *ipJob, err error, stopped bool) Outcome {
+func (ip *InProcess) outcome(js *ipJob, err error, stopped bool) job.Outcome {
 	if err == nil {
-		return Outcome{Status: StatusOK, Stopped: stopped}
+		return job.Outcome{Status: job.StatusOK, Stopped: stopped}
 	}
 	if stopped {
 		// The interpreter ends on the first signal of the sequence, as a
 		// shell without traps does; its external commands got the rest.
 		sig := ip.TermSeq[0].Signal
 		name := ipSignalName(sig)
-		return Outcome{Status: StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name), Stopped: true}
+		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name), Stopped: true}
 	}
 	status, ok := errors.AsType[interp.ExitStatus](err)
 	if !ok {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	code := int(status)
-	last := job.lastExternal()
+	last := js.lastExternal()
 	switch {
 	case last.startErr != nil && (code == 127 || code == 126):
 		// The job's status is that of a command that could not start.
-		return Outcome{Status: StatusError, Exit: code, Err: last.startErr}
+		return job.Outcome{Status: job.StatusError, Exit: code, Err: last.startErr}
 	case last.signal != 0 && code == 128+int(last.signal):
 		name := ipSignalName(last.signal)
-		return Outcome{Status: StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name)}
+		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name)}
 	}
-	return Outcome{Status: StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code)}
+	return job.Outcome{Status: job.StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code)}
 }
 
 func ipSignalName(sig syscall.Signal) string {

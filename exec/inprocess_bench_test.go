@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -37,13 +38,13 @@ func BenchmarkInProcessList(b *testing.B) {
 func benchInProcess(b *testing.B, tmpl string) {
 	ip := newIP(b, []string{tmpl}, template.Options{}, false)
 	defer ip.Close()
-	job := &Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
-	task := &Task{Job: job, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
+	j := &job.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
+	task := &job.Task{Job: j, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		job.Seq++
-		if o := ip.Run(ctx, task); o.Status != StatusOK {
+		j.Seq++
+		if o := ip.Run(ctx, task); o.Status != job.StatusOK {
 			b.Fatalf("outcome %+v", o)
 		}
 	}
@@ -61,13 +62,13 @@ func BenchmarkInProcessEchoSlot(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	job := &Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
-	task := &Task{Job: job, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
+	j := &job.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "/data/logs/2024/app-server.log"}}}
+	task := &job.Task{Job: j, Slot: 1, Stdout: io.Discard, Stderr: io.Discard}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		job.Seq++
-		if o := ip.runJob(s, ctx, task); o.Status != StatusOK {
+		j.Seq++
+		if o := ip.runJob(s, ctx, task); o.Status != job.StatusOK {
 			b.Fatalf("outcome %+v", o)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -72,18 +73,18 @@ func TestInProcessRefuses(t *testing.T) {
 func TestInProcessPatternUTF8(t *testing.T) {
 	ip := newIP(t, []string{`y={}; x=a; echo "${x#$y}" "${x/$y/b}"`}, template.Options{}, false)
 	defer ip.Close()
-	_, _, o := runIP(t, ip, "", &Job{Seq: 1, Records: []input.Record{{Raw: "a\xff"}}}, 1)
-	if o.Status != StatusError || o.Err != errPatternUTF8 {
+	_, _, o := runIP(t, ip, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "a\xff"}}}, 1)
+	if o.Status != job.StatusError || o.Err != errPatternUTF8 {
 		t.Fatalf("got %+v", o)
 	}
-	out, _, o := runIP(t, ip, "", &Job{Seq: 2, Records: []input.Record{{Raw: "a"}}}, 1)
-	if o.Status != StatusOK || out != " b\n" {
+	out, _, o := runIP(t, ip, "", &job.Job{Seq: 2, Records: []input.Record{{Raw: "a"}}}, 1)
+	if o.Status != job.StatusOK || out != " b\n" {
 		t.Fatalf("got %q %+v", out, o)
 	}
 	// A literal pattern is no concern.
 	ip2 := newIP(t, []string{`x={}; echo "${x#a}"`}, template.Options{}, false)
 	defer ip2.Close()
-	if _, _, o := runIP(t, ip2, "", &Job{Seq: 1, Records: []input.Record{{Raw: "a\xff"}}}, 1); o.Status != StatusOK {
+	if _, _, o := runIP(t, ip2, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "a\xff"}}}, 1); o.Status != job.StatusOK {
 		t.Fatalf("got %+v", o)
 	}
 }

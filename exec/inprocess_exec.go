@@ -84,8 +84,8 @@ func (ip *InProcess) execMiddleware(interp.ExecHandlerFunc) interp.ExecHandlerFu
 // as the interpreter expects it.
 func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	hc := interp.HandlerCtx(ctx)
-	job, _ := ctx.Value(jobKey{}).(*ipJob)
-	if job == nil {
+	js, _ := ctx.Value(jobKey{}).(*ipJob)
+	if js == nil {
 		return errors.New("in-process shell: command outside of a job")
 	}
 	if err := ctx.Err(); err != nil {
@@ -95,7 +95,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		out := startError(args[0], err)
 		fmt.Fprintf(hc.Stderr, "%v\n", out.Err)
-		job.setLast(lastCommand{startErr: out.Err})
+		js.setLast(lastCommand{startErr: out.Err})
 		return interp.ExitStatus(out.Exit)
 	}
 
@@ -137,12 +137,12 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 			_ = g.flush()
 		}
 	}
-	job.flushFiles()
-	env := job.env.environ(hc.Env)
-	proc, err := job.start(path, args, hc.Dir, env, files[:])
+	js.flushFiles()
+	env := js.env.environ(hc.Env)
+	proc, err := js.start(path, args, hc.Dir, env, files[:])
 	if errors.Is(err, syscall.ENOEXEC) {
 		// A script without #! line: shells run it with sh, and so do we.
-		proc, err = job.start(ip.shell(), append([]string{"sh", path}, args[1:]...), hc.Dir, env, files[:])
+		proc, err = js.start(ip.shell(), append([]string{"sh", path}, args[1:]...), hc.Dir, env, files[:])
 	}
 	for _, f := range closeW {
 		f.Close()
@@ -156,27 +156,27 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 		}
 		out := startError(args[0], err)
 		fmt.Fprintf(hc.Stderr, "%v\n", out.Err)
-		job.setLast(lastCommand{startErr: out.Err})
+		js.setLast(lastCommand{startErr: out.Err})
 		return interp.ExitStatus(max(out.Exit, 1))
 	}
 	for _, s := range streams {
 		go s.copy()
 	}
 	state, waitErr := proc.Wait()
-	job.drainAfter(streams)
+	js.drainAfter(streams)
 	if waitErr != nil {
 		return fmt.Errorf("in-process shell: %s: %w", args[0], waitErr)
 	}
 	ws, _ := state.Sys().(syscall.WaitStatus)
 	switch {
 	case ws.Signaled():
-		job.setLast(lastCommand{signal: ws.Signal()})
+		js.setLast(lastCommand{signal: ws.Signal()})
 		return interp.ExitStatus(128 + int(ws.Signal()))
 	case ws.ExitStatus() != 0:
-		job.setLast(lastCommand{})
+		js.setLast(lastCommand{})
 		return interp.ExitStatus(ws.ExitStatus())
 	}
-	job.setLast(lastCommand{})
+	js.setLast(lastCommand{})
 	return nil
 }
 

@@ -24,9 +24,9 @@ const fileBuffer = 32 << 10
 // (exec >f keeps a file open past its statement).
 func (ip *InProcess) openFile(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	hc := interp.HandlerCtx(ctx)
-	job, _ := ctx.Value(jobKey{}).(*ipJob)
-	if job != nil {
-		job.flushFiles()
+	js, _ := ctx.Value(jobKey{}).(*ipJob)
+	if js != nil {
+		js.flushFiles()
 	}
 	if path != "" && !filepath.IsAbs(path) {
 		path = filepath.Join(hc.Dir, path)
@@ -38,14 +38,14 @@ func (ip *InProcess) openFile(ctx context.Context, path string, flag int, perm o
 		return f, err
 	}
 	bf := &bufFile{f: f}
-	if job != nil {
-		job.mu.Lock()
-		if len(job.files) >= 32 {
+	if js != nil {
+		js.mu.Lock()
+		if len(js.files) >= 32 {
 			// A loop that redirects every time: forget the closed ones.
-			job.files = slices.DeleteFunc(job.files, (*bufFile).isClosed)
+			js.files = slices.DeleteFunc(js.files, (*bufFile).isClosed)
 		}
-		job.files = append(job.files, bf)
-		job.mu.Unlock()
+		js.files = append(js.files, bf)
+		js.mu.Unlock()
 	}
 	return bf, nil
 }
@@ -147,8 +147,8 @@ func (b *bufFile) Close() error {
 
 // statFile is the interpreter's stat handler ([ -s f ], globs).
 func (ip *InProcess) statFile(ctx context.Context, path string, follow bool) (fs.FileInfo, error) {
-	if job, _ := ctx.Value(jobKey{}).(*ipJob); job != nil {
-		job.flushFiles()
+	if js, _ := ctx.Value(jobKey{}).(*ipJob); js != nil {
+		js.flushFiles()
 	}
 	if follow {
 		return os.Stat(path)

@@ -10,6 +10,7 @@ import (
 
 	"mvdan.cc/sh/v3/interp"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -28,8 +29,8 @@ type ipSlot struct {
 	start chan struct{}
 	done  chan struct{}
 	ctx   context.Context
-	task  *Task
-	out   Outcome
+	task  *job.Task
+	out   job.Outcome
 }
 
 // slot returns slot n's interpreter, creating it on first use.

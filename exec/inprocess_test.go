@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -59,11 +60,11 @@ var ipTemplates = []string{
 }
 
 // runSh runs cmd as the process backend's shell backend would see it.
-func runSh(t *testing.T, dir, script string, job *Job, slot int) (string, int) {
+func runSh(t *testing.T, dir, script string, j *job.Job, slot int) (string, int) {
 	t.Helper()
 	cmd := osexec.Command("sh", "-c", "--", script)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PMAP_SEQ="+strconv.FormatInt(job.Seq, 10), "PMAP_SLOT="+strconv.Itoa(slot), "PMAP_KEY="+job.Key)
+	cmd.Env = append(os.Environ(), "PMAP_SEQ="+strconv.FormatInt(j.Seq, 10), "PMAP_SLOT="+strconv.Itoa(slot), "PMAP_KEY="+j.Key)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	err := cmd.Run()
@@ -77,13 +78,13 @@ func runSh(t *testing.T, dir, script string, job *Job, slot int) (string, int) {
 }
 
 // runIP runs job on ip in dir and returns its stdout, stderr and outcome.
-func runIP(t *testing.T, ip *InProcess, dir string, job *Job, slot int) (string, string, Outcome) {
+func runIP(t *testing.T, ip *InProcess, dir string, j *job.Job, slot int) (string, string, job.Outcome) {
 	t.Helper()
 	if dir != "" {
 		t.Chdir(dir)
 	}
 	var out, errb bytes.Buffer
-	o := ip.Run(context.Background(), &Task{Job: job, Slot: slot, Stdout: &out, Stderr: &errb})
+	o := ip.Run(context.Background(), &job.Task{Job: j, Slot: slot, Stdout: &out, Stderr: &errb})
 	return out.String(), errb.String(), o
 }
 
@@ -98,20 +99,20 @@ func TestInProcessMatchesSh(t *testing.T) {
 		ip := newIP(t, []string{tmpl}, template.Options{}, false)
 		defer ip.Close()
 		for i, v := range ipValues {
-			job := &Job{Seq: int64(i + 1), Key: "k" + strconv.Itoa(i), Records: []input.Record{{Raw: v}}}
-			d := &template.Data{Records: job.Records, Seq: job.Seq, Slot: 2}
+			j := &job.Job{Seq: int64(i + 1), Key: "k" + strconv.Itoa(i), Records: []input.Record{{Raw: v}}}
+			d := &template.Data{Records: j.Records, Seq: j.Seq, Slot: 2}
 			script, err := shT.String(d)
 			if err != nil {
 				// sh would not get the job either (a here-document value
 				// with a newline): neither may the interpreter.
-				if o := ip.Run(context.Background(), &Task{Job: job, Slot: 2, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}); o.Status != StatusError {
+				if o := ip.Run(context.Background(), &job.Task{Job: j, Slot: 2, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}); o.Status != job.StatusError {
 					t.Errorf("%q with %q: String fails (%v) but in-process gives %+v", tmpl, v, err, o)
 				}
 				continue
 			}
-			want, wantCode := runSh(t, dir, script, job, 2)
-			got, stderr, o := runIP(t, ip, "", job, 2)
-			if got != want || o.Exit != wantCode && !(wantCode == 0 && o.Status == StatusOK) {
+			want, wantCode := runSh(t, dir, script, j, 2)
+			got, stderr, o := runIP(t, ip, "", j, 2)
+			if got != want || o.Exit != wantCode && !(wantCode == 0 && o.Status == job.StatusOK) {
 				t.Errorf("%q with %q:\nsh:         %q exit %d\nin-process: %q %+v (stderr %q)", tmpl, v, want, wantCode, got, o, stderr)
 			}
 		}
@@ -138,13 +139,13 @@ func TestInProcessMultiMatchesSh(t *testing.T) {
 			for i := range n {
 				recs = append(recs, input.Record{Raw: ipValues[(n*7+i)%len(ipValues)]})
 			}
-			job := &Job{Seq: int64(n), Key: "k", Records: recs}
-			script, err := shT.String(&template.Data{Records: recs, Multi: true, Seq: job.Seq, Slot: 1})
+			j := &job.Job{Seq: int64(n), Key: "k", Records: recs}
+			script, err := shT.String(&template.Data{Records: recs, Multi: true, Seq: j.Seq, Slot: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, _ := runSh(t, dir, script, job, 1)
-			if got, stderr, o := runIP(t, ip, "", job, 1); got != want {
+			want, _ := runSh(t, dir, script, j, 1)
+			if got, stderr, o := runIP(t, ip, "", j, 1); got != want {
 				t.Errorf("%q with %v:\nsh:         %q\nin-process: %q %+v %s", tmpl, recs, want, got, o, stderr)
 			}
 		}
@@ -155,22 +156,22 @@ func TestInProcessStatuses(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct {
 		tmpl   string
-		status Status
+		status job.Status
 		exit   int
 		signal string
 		errSub string
 	}{
-		{"true {}", StatusOK, 0, "", ""},
-		{"exit 3; : {}", StatusFailed, 3, "", "exit status 3"},
-		{"false {}", StatusFailed, 1, "", "exit status 1"},
-		{"pmap-no-such-command {}", StatusError, 127, "", "pmap-no-such-command: command not found"},
-		{"./no-such-file {}", StatusError, 127, "", "command not found"},
-		{"./notexec {}", StatusError, 126, "", "not executable"},
-		{"pmap-no-such-command || true; : {}", StatusOK, 0, "", ""},
-		{`sh -c 'kill -SEGV $$'; : {}`, StatusOK, 0, "", ""},
-		{`sh -c 'kill -SEGV $$' {}`, StatusSignal, -1, "SIGSEGV", "killed by SIGSEGV"},
-		{`sh -c 'exit 139' {}`, StatusFailed, 139, "", "exit status 139"},
-		{"./noshebang {}", StatusOK, 0, "", ""},
+		{"true {}", job.StatusOK, 0, "", ""},
+		{"exit 3; : {}", job.StatusFailed, 3, "", "exit status 3"},
+		{"false {}", job.StatusFailed, 1, "", "exit status 1"},
+		{"pmap-no-such-command {}", job.StatusError, 127, "", "pmap-no-such-command: command not found"},
+		{"./no-such-file {}", job.StatusError, 127, "", "command not found"},
+		{"./notexec {}", job.StatusError, 126, "", "not executable"},
+		{"pmap-no-such-command || true; : {}", job.StatusOK, 0, "", ""},
+		{`sh -c 'kill -SEGV $$'; : {}`, job.StatusOK, 0, "", ""},
+		{`sh -c 'kill -SEGV $$' {}`, job.StatusSignal, -1, "SIGSEGV", "killed by SIGSEGV"},
+		{`sh -c 'exit 139' {}`, job.StatusFailed, 139, "", "exit status 139"},
+		{"./noshebang {}", job.StatusOK, 0, "", ""},
 	}
 	if err := os.WriteFile(filepath.Join(dir, "notexec"), []byte("#!/bin/sh\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -180,9 +181,9 @@ func TestInProcessStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ip := newIP(t, []string{tt.tmpl}, template.Options{}, false)
-		_, stderr, o := runIP(t, ip, dir, &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1)
+		_, stderr, o := runIP(t, ip, dir, &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1)
 		ip.Close()
-		if o.Status != tt.status || o.Status != StatusOK && o.Exit != tt.exit || o.Signal != tt.signal {
+		if o.Status != tt.status || o.Status != job.StatusOK && o.Exit != tt.exit || o.Signal != tt.signal {
 			t.Errorf("%q: got %+v (stderr %q), want %s exit %d signal %q", tt.tmpl, o, stderr, tt.status, tt.exit, tt.signal)
 		}
 		if tt.errSub != "" && (o.Err == nil || !strings.Contains(o.Err.Error(), tt.errSub)) {
@@ -197,15 +198,15 @@ func TestInProcessEnvironment(t *testing.T) {
 	ip := newIP(t, []string{`printf '%s,' "$PMAP_SEQ" "$PMAP_SLOT" "$PMAP_KEY" "$PMAP_TEST_BASE"; ` +
 		`LOCAL=l; export EXP=e; unset PMAP_TEST_BASE; env | grep -E '^(PMAP_|EXP=|LOCAL=)' | sort | tr '\n' ,; : {}`}, template.Options{}, false)
 	defer ip.Close()
-	out, stderr, o := runIP(t, ip, "", &Job{Seq: 42, Key: "k42", Records: []input.Record{{Raw: "x"}}}, 3)
+	out, stderr, o := runIP(t, ip, "", &job.Job{Seq: 42, Key: "k42", Records: []input.Record{{Raw: "x"}}}, 3)
 	want := "42,3,k42,base,EXP=e,PMAP_KEY=k42,PMAP_SEQ=42,PMAP_SLOT=3,"
-	if o.Status != StatusOK || out != want {
+	if o.Status != job.StatusOK || out != want {
 		t.Fatalf("got %q %+v (stderr %q), want %q", out, o, stderr, want)
 	}
 	// The next job on the slot starts afresh.
 	ip2 := newIP(t, []string{`printf '%s,' "${EXP-unset}" "${LOCAL-unset}" "$PMAP_TEST_BASE" {}`}, template.Options{}, false)
 	defer ip2.Close()
-	out, _, _ = runIP(t, ip2, "", &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 3)
+	out, _, _ = runIP(t, ip2, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 3)
 	if out != "unset,unset,base,x," {
 		t.Fatalf("second job sees %q", out)
 	}
@@ -214,12 +215,12 @@ func TestInProcessEnvironment(t *testing.T) {
 func TestInProcessStdinAndOrder(t *testing.T) {
 	ip := newIP(t, []string{`read first; echo "builtin $first"; cat; echo end; : {}`}, template.Options{}, false)
 	defer ip.Close()
-	out, _, o := runIP(t, ip, "", &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}, Stdin: []byte("one\ntwo\nthree\n")}, 1)
-	if o.Status != StatusOK || out != "builtin one\ntwo\nthree\nend\n" {
+	out, _, o := runIP(t, ip, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}, Stdin: []byte("one\ntwo\nthree\n")}, 1)
+	if o.Status != job.StatusOK || out != "builtin one\ntwo\nthree\nend\n" {
 		t.Fatalf("got %q %+v", out, o)
 	}
 	// Without --pipe, stdin is empty.
-	out, _, _ = runIP(t, ip, "", &Job{Seq: 2, Records: []input.Record{{Raw: "x"}}}, 1)
+	out, _, _ = runIP(t, ip, "", &job.Job{Seq: 2, Records: []input.Record{{Raw: "x"}}}, 1)
 	if out != "builtin \nend\n" {
 		t.Fatalf("got %q", out)
 	}
@@ -237,7 +238,7 @@ func TestInProcessAppendsWholeLines(t *testing.T) {
 		wg.Go(func() {
 			for i := range 200 {
 				v := strconv.Itoa(slot*1000 + i)
-				ip.Run(context.Background(), &Task{Job: &Job{Seq: 1, Records: []input.Record{{Raw: v}}}, Slot: slot, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+				ip.Run(context.Background(), &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: v}}}, Slot: slot, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
 			}
 		})
 	}
@@ -267,9 +268,9 @@ func TestInProcessOneGroup(t *testing.T) {
 	pg := `sh -c 'read a b c d e r < /proc/$$/stat; echo $e; sleep 0.3'`
 	ip := newIP(t, []string{pg + ` | cat & ` + pg + `; wait; ` + pg + `; : {}`}, template.Options{}, false)
 	defer ip.Close()
-	out, stderr, o := runIP(t, ip, "", &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1)
+	out, stderr, o := runIP(t, ip, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1)
 	groups := strings.Fields(out)
-	if o.Status != StatusOK || len(groups) != 3 {
+	if o.Status != job.StatusOK || len(groups) != 3 {
 		t.Fatalf("got %q %+v (stderr %q)", out, o, stderr)
 	}
 	own := strconv.Itoa(syscall.Getpgrp())
@@ -287,15 +288,15 @@ func TestInProcessStop(t *testing.T) {
 	ip.TermSeq = TermSeq{{syscall.SIGTERM, time.Second}, {syscall.SIGKILL, 0}}
 	defer ip.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan Outcome)
+	done := make(chan job.Outcome)
 	var out bytes.Buffer
 	go func() {
-		done <- ip.Run(ctx, &Task{Job: &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, Slot: 1, Stdout: &out, Stderr: &out})
+		done <- ip.Run(ctx, &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, Slot: 1, Stdout: &out, Stderr: &out})
 	}()
 	pids := waitLines(t, pidfile, 2)
 	cancel()
 	o := <-done
-	if o.Status != StatusSignal || o.Signal != "SIGTERM" || !o.Stopped || strings.Contains(out.String(), "after") {
+	if o.Status != job.StatusSignal || o.Signal != "SIGTERM" || !o.Stopped || strings.Contains(out.String(), "after") {
 		t.Fatalf("got %+v, output %q", o, out.String())
 	}
 	assertGone(t, pids)
@@ -308,7 +309,7 @@ func TestInProcessLeftovers(t *testing.T) {
 	pidfile := filepath.Join(dir, "pids")
 	ip := newIP(t, []string{`sh -c 'sleep 100 > /dev/null 2>&1 & echo $! >> ` + pidfile + `'; : {}`}, template.Options{}, false)
 	defer ip.Close()
-	if _, _, o := runIP(t, ip, "", &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1); o.Status != StatusOK {
+	if _, _, o := runIP(t, ip, "", &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, 1); o.Status != job.StatusOK {
 		t.Fatalf("got %+v", o)
 	}
 	assertGone(t, waitLines(t, pidfile, 1))
@@ -318,9 +319,9 @@ func TestInProcessLeftovers(t *testing.T) {
 	ip2.TermSeq = TermSeq{{syscall.SIGTERM, time.Minute}, {syscall.SIGKILL, 0}}
 	defer ip2.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan Outcome)
+	done := make(chan job.Outcome)
 	go func() {
-		done <- ip2.Run(ctx, &Task{Job: &Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, Slot: 1, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+		done <- ip2.Run(ctx, &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: "x"}}}, Slot: 1, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
 	}()
 	pids := waitLines(t, pidfile2, 1)
 	cancel()

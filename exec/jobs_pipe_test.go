@@ -8,6 +8,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -46,8 +47,8 @@ func TestPipeJobTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Expander{Template: tmpl}
-	cmd, err := e.Command(&Job{Seq: 7, Stdin: []byte("x\n")}, 2)
+	e := &job.Expander{Template: tmpl}
+	cmd, err := e.Command(&job.Job{Seq: 7, Stdin: []byte("x\n")}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,17 +58,17 @@ func TestPipeJobTemplate(t *testing.T) {
 }
 
 type recordingRunner struct {
-	outcomes []Status // one per attempt
-	seen     []string // the stdin each attempt got
+	outcomes []job.Status // one per attempt
+	seen     []string     // the stdin each attempt got
 	killed   syscall.Signal
 	closed   bool
 }
 
-func (r *recordingRunner) Run(ctx context.Context, t *Task) Outcome {
+func (r *recordingRunner) Run(ctx context.Context, t *job.Task) job.Outcome {
 	r.seen = append(r.seen, string(t.Job.Stdin))
 	st := r.outcomes[0]
 	r.outcomes = r.outcomes[1:]
-	return Outcome{Status: st}
+	return job.Outcome{Status: st}
 }
 
 func (r *recordingRunner) KillAll(sig syscall.Signal) { r.killed = sig }
@@ -78,22 +79,22 @@ func TestPipeRunnerReleases(t *testing.T) {
 	tests := []struct {
 		name     string
 		retries  int
-		outcomes []Status
+		outcomes []job.Status
 		kept     []bool // the job still holds its block after each attempt
 	}{
-		{"ok", 0, []Status{StatusOK}, []bool{false}},
-		{"failed, no retries", 0, []Status{StatusFailed}, []bool{false}},
-		{"retried until ok", 3, []Status{StatusFailed, StatusSignal, StatusOK}, []bool{true, true, false}},
-		{"retries used up", 2, []Status{StatusFailed, StatusTimeout, StatusFailed}, []bool{true, true, false}},
-		{"could not start", 2, []Status{StatusError}, []bool{false}},
+		{"ok", 0, []job.Status{job.StatusOK}, []bool{false}},
+		{"failed, no retries", 0, []job.Status{job.StatusFailed}, []bool{false}},
+		{"retried until ok", 3, []job.Status{job.StatusFailed, job.StatusSignal, job.StatusOK}, []bool{true, true, false}},
+		{"retries used up", 2, []job.Status{job.StatusFailed, job.StatusTimeout, job.StatusFailed}, []bool{true, true, false}},
+		{"could not start", 2, []job.Status{job.StatusError}, []bool{false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inner := &recordingRunner{outcomes: tt.outcomes}
 			p := &PipeRunner{Runner: inner, Retries: tt.retries}
-			j := &Job{Seq: 1, Stdin: []byte("block\n")}
+			j := &job.Job{Seq: 1, Stdin: []byte("block\n")}
 			for i, keep := range tt.kept {
-				p.Run(context.Background(), &Task{Job: j, Slot: 1})
+				p.Run(context.Background(), &job.Task{Job: j, Slot: 1})
 				if (j.Stdin != nil) != keep {
 					t.Fatalf("after attempt %d the job holds its block: %v, want %v", i+1, j.Stdin != nil, keep)
 				}
@@ -112,7 +113,7 @@ func TestPipeRunnerReleases(t *testing.T) {
 
 func TestPipeRunnerForwards(t *testing.T) {
 	inner := &recordingRunner{}
-	var r Runner = &PipeRunner{Runner: inner}
+	var r job.Runner = &PipeRunner{Runner: inner}
 	r.(interface{ KillAll(syscall.Signal) }).KillAll(syscall.SIGKILL)
 	if inner.killed != syscall.SIGKILL {
 		t.Error("KillAll was not passed on")
@@ -139,14 +140,14 @@ func TestPipeProcess(t *testing.T) {
 		{[]string{"wc", "-c"}, big, "1114112"},
 	} {
 		var out strings.Builder
-		o := p.Run(context.Background(), &Task{
-			Job:     &Job{Seq: 1, Stdin: []byte(tc.stdin)},
+		o := p.Run(context.Background(), &job.Task{
+			Job:     &job.Job{Seq: 1, Stdin: []byte(tc.stdin)},
 			Slot:    1,
-			Command: Command{Argv: tc.argv},
+			Command: job.Command{Argv: tc.argv},
 			Stdout:  &out,
 			Stderr:  io.Discard,
 		})
-		if o.Status != StatusOK {
+		if o.Status != job.StatusOK {
 			t.Errorf("%v: %s %v", tc.argv, o.Status, o.Err)
 		}
 		if got := strings.TrimSpace(out.String()); got != tc.want {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -25,7 +26,7 @@ type Launcher struct {
 
 // Wrap returns cmd behind the launcher: the launcher's argv, then the
 // job's argv, or SHELL -c SCRIPT for a shell command.
-func (l *Launcher) Wrap(j *Job, slot int, host string, cmd Command) (Command, error) {
+func (l *Launcher) Wrap(j *job.Job, slot int, host string, cmd job.Command) (job.Command, error) {
 	pre, err := l.Template.Argv(&template.Data{Records: j.Records, Multi: l.Multi, Seq: j.Seq, Slot: slot, Host: host})
 	if err != nil {
 		return cmd, fmt.Errorf("--launcher: %w", err)
@@ -45,22 +46,22 @@ func (l *Launcher) Wrap(j *Job, slot int, host string, cmd Command) (Command, er
 	} else {
 		argv = append(argv, cmd.Argv...)
 	}
-	return Command{Argv: argv}, nil
+	return job.Command{Argv: argv}, nil
 }
 
 // Launched runs jobs behind a launcher on this machine.
 type Launched struct {
 	Launcher *Launcher
 	// Runner runs the launcher (the process runner).
-	Runner Runner
+	Runner job.Runner
 }
 
 // Run implements Runner. The job's record keeps the command without the
 // launcher.
-func (l *Launched) Run(ctx context.Context, t *Task) Outcome {
+func (l *Launched) Run(ctx context.Context, t *job.Task) job.Outcome {
 	cmd, err := l.Launcher.Wrap(t.Job, t.Slot, "", t.Command)
 	if err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	tl := *t
 	tl.Command = cmd
@@ -68,7 +69,7 @@ func (l *Launched) Run(ctx context.Context, t *Task) Outcome {
 }
 
 // KillAll passes the second Ctrl-C on to the runner.
-func (l *Launched) KillAll(sig syscall.Signal) { KillAll(l.Runner, sig) }
+func (l *Launched) KillAll(sig syscall.Signal) { job.KillAll(l.Runner, sig) }
 
 // Close closes the runner when it is an io.Closer.
-func (l *Launched) Close() error { return Close(l.Runner) }
+func (l *Launched) Close() error { return job.Close(l.Runner) }

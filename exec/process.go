@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // drainGrace is how long pmap waits, after a job's main process exits, for
@@ -82,9 +84,9 @@ func (p *Process) lookPath(name string) (string, error) {
 }
 
 // Run implements Runner.
-func (p *Process) Run(ctx context.Context, t *Task) Outcome {
+func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if err := p.init(); err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	argv := t.Command.Argv
 	if t.Command.IsShell() {
@@ -92,25 +94,25 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 		argv = []string{p.Shell, "-c", "--", t.Command.Script}
 	}
 	if len(argv) == 0 || argv[0] == "" {
-		return Outcome{Status: StatusError, Exit: -1, Err: errors.New("empty command")}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("empty command")}
 	}
 	path, err := p.lookPath(argv[0])
 	if err != nil {
 		return startError(argv[0], err)
 	}
 	if ctx.Err() != nil {
-		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
 
 	outR, outW, err := os.Pipe()
 	if err != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	errR, errW, err := os.Pipe()
 	if err != nil {
 		outR.Close()
 		outW.Close()
-		return Outcome{Status: StatusError, Exit: -1, Err: err}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	stdin := p.devNull
 	var stdinW *os.File
@@ -119,7 +121,7 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 		if err != nil {
 			outR.Close()
 			errR.Close()
-			return Outcome{Status: StatusError, Exit: -1, Err: err}
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 		}
 		stdin, stdinW = r, w
 	}
@@ -184,7 +186,7 @@ func (p *Process) Run(ctx context.Context, t *Task) Outcome {
 	wasStopped := stopped
 	stoppedMu.Unlock()
 	if waitErr != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: waitErr, Stopped: wasStopped}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: waitErr, Stopped: wasStopped}
 	}
 	return outcomeOf(state, wasStopped)
 }
@@ -251,13 +253,13 @@ func copyStream(w io.Writer, r *os.File, done chan<- struct{}) {
 	done <- struct{}{}
 }
 
-func outcomeOf(state *os.ProcessState, stopped bool) Outcome {
+func outcomeOf(state *os.ProcessState, stopped bool) job.Outcome {
 	ws, ok := state.Sys().(syscall.WaitStatus)
 	if !ok {
 		if state.Success() {
-			return Outcome{Status: StatusOK, Stopped: stopped}
+			return job.Outcome{Status: job.StatusOK, Stopped: stopped}
 		}
-		return Outcome{Status: StatusFailed, Exit: state.ExitCode(), Err: errors.New(state.String()), Stopped: stopped}
+		return job.Outcome{Status: job.StatusFailed, Exit: state.ExitCode(), Err: errors.New(state.String()), Stopped: stopped}
 	}
 	switch {
 	case ws.Signaled():
@@ -265,28 +267,28 @@ func outcomeOf(state *os.ProcessState, stopped bool) Outcome {
 		if name == "" {
 			name = "signal " + strconv.Itoa(int(ws.Signal()))
 		}
-		return Outcome{Status: StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name), Stopped: stopped}
+		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name), Stopped: stopped}
 	case ws.ExitStatus() == 0:
-		return Outcome{Status: StatusOK, Stopped: stopped}
+		return job.Outcome{Status: job.StatusOK, Stopped: stopped}
 	default:
-		return Outcome{Status: StatusFailed, Exit: ws.ExitStatus(), Err: fmt.Errorf("exit status %d", ws.ExitStatus()), Stopped: stopped}
+		return job.Outcome{Status: job.StatusFailed, Exit: ws.ExitStatus(), Err: fmt.Errorf("exit status %d", ws.ExitStatus()), Stopped: stopped}
 	}
 }
 
 // startError turns a failure to start name into an outcome with the exit
 // code a shell would give (127 not found, 126 not executable).
-func startError(name string, err error) Outcome {
+func startError(name string, err error) job.Outcome {
 	switch {
 	case errors.Is(err, osexec.ErrNotFound), errors.Is(err, syscall.ENOENT):
-		return Outcome{Status: StatusError, Exit: 127, Err: fmt.Errorf("%s: command not found", name)}
+		return job.Outcome{Status: job.StatusError, Exit: 127, Err: fmt.Errorf("%s: command not found", name)}
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM), errors.Is(err, syscall.ENOEXEC):
-		return Outcome{Status: StatusError, Exit: 126, Err: fmt.Errorf("%s: not executable", name)}
+		return job.Outcome{Status: job.StatusError, Exit: 126, Err: fmt.Errorf("%s: not executable", name)}
 	case errors.Is(err, syscall.E2BIG):
-		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("%s: argument list too long", name)}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: argument list too long", name)}
 	case errors.Is(err, syscall.EINVAL):
-		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("%s: invalid argument (a NUL byte in the command?)", name)}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: invalid argument (a NUL byte in the command?)", name)}
 	}
-	return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("%s: %w", name, err)}
+	return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: %w", name, err)}
 }
 
 // groups is the set of running jobs' process groups.

@@ -10,13 +10,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
-func runArgv(t *testing.T, ctx context.Context, argv ...string) (Outcome, string, string) {
+func runArgv(t *testing.T, ctx context.Context, argv ...string) (job.Outcome, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	p := &Process{}
-	o := p.Run(ctx, &Task{Job: &Job{Seq: 7, Key: "k7"}, Slot: 3, Command: Command{Argv: argv}, Stdout: &out, Stderr: &errb})
+	o := p.Run(ctx, &job.Task{Job: &job.Job{Seq: 7, Key: "k7"}, Slot: 3, Command: job.Command{Argv: argv}, Stdout: &out, Stderr: &errb})
 	return o, out.String(), errb.String()
 }
 
@@ -29,24 +31,24 @@ func TestProcessStatuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		argv   []string
-		status Status
+		status job.Status
 		exit   int
 		signal string
 		errSub string
 	}{
-		{"ok", []string{"true"}, StatusOK, 0, "", ""},
-		{"exit code", []string{"sh", "-c", "exit 3"}, StatusFailed, 3, "", "exit status 3"},
-		{"segfault", []string{"sh", "-c", "kill -SEGV $$"}, StatusSignal, -1, "SIGSEGV", "killed by SIGSEGV"},
-		{"sigkill", []string{"sh", "-c", "kill -KILL $$"}, StatusSignal, -1, "SIGKILL", "killed by SIGKILL"},
-		{"not found", []string{"pmap-no-such-command"}, StatusError, 127, "", "command not found"},
-		{"not found path", []string{"/nonexistent/cmd"}, StatusError, 127, "", "command not found"},
-		{"not executable", []string{noexec}, StatusError, 126, "", "not executable"},
-		{"NUL in argv", []string{"echo", "a\x00b"}, StatusError, -1, "", "invalid argument"},
+		{"ok", []string{"true"}, job.StatusOK, 0, "", ""},
+		{"exit code", []string{"sh", "-c", "exit 3"}, job.StatusFailed, 3, "", "exit status 3"},
+		{"segfault", []string{"sh", "-c", "kill -SEGV $$"}, job.StatusSignal, -1, "SIGSEGV", "killed by SIGSEGV"},
+		{"sigkill", []string{"sh", "-c", "kill -KILL $$"}, job.StatusSignal, -1, "SIGKILL", "killed by SIGKILL"},
+		{"not found", []string{"pmap-no-such-command"}, job.StatusError, 127, "", "command not found"},
+		{"not found path", []string{"/nonexistent/cmd"}, job.StatusError, 127, "", "command not found"},
+		{"not executable", []string{noexec}, job.StatusError, 126, "", "not executable"},
+		{"NUL in argv", []string{"echo", "a\x00b"}, job.StatusError, -1, "", "invalid argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o, _, _ := runArgv(t, context.Background(), tt.argv...)
-			if o.Status != tt.status || (o.Status != StatusOK && o.Exit != tt.exit) || o.Signal != tt.signal {
+			if o.Status != tt.status || (o.Status != job.StatusOK && o.Exit != tt.exit) || o.Signal != tt.signal {
 				t.Fatalf("got %+v, want status %s exit %d signal %q", o, tt.status, tt.exit, tt.signal)
 			}
 			if tt.errSub != "" && (o.Err == nil || !strings.Contains(o.Err.Error(), tt.errSub)) {
@@ -59,7 +61,7 @@ func TestProcessStatuses(t *testing.T) {
 func TestProcessEnvironmentAndStdin(t *testing.T) {
 	t.Setenv("PMAP_SEQ", "stale")
 	o, out, errOut := runArgv(t, context.Background(), "sh", "-c", `echo "$PMAP_SEQ $PMAP_SLOT $PMAP_KEY"; cat; echo err >&2`)
-	if o.Status != StatusOK {
+	if o.Status != job.StatusOK {
 		t.Fatal(o)
 	}
 	if out != "7 3 k7\n" {
@@ -126,7 +128,7 @@ func readPid(t *testing.T, file string) int {
 func TestCancelStopsWholeGroup(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan Outcome)
+	done := make(chan job.Outcome)
 	go func() {
 		o, _, _ := runArgv(t, ctx, "sh", "-c", `sleep 100 & echo $! > `+pidFile+`; wait`)
 		done <- o
@@ -135,7 +137,7 @@ func TestCancelStopsWholeGroup(t *testing.T) {
 	cancel()
 	select {
 	case o := <-done:
-		if !o.Stopped || o.Status != StatusSignal || o.Signal != "SIGTERM" {
+		if !o.Stopped || o.Status != job.StatusSignal || o.Signal != "SIGTERM" {
 			t.Errorf("outcome %+v: want stopped by SIGTERM", o)
 		}
 	case <-time.After(10 * time.Second):
@@ -148,9 +150,9 @@ func TestTermSeqEscalatesToKill(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Process{TermSeq: TermSeq{{syscall.SIGTERM, 100 * time.Millisecond}, {syscall.SIGKILL, 0}}}
 	var out bytes.Buffer
-	done := make(chan Outcome)
+	done := make(chan job.Outcome)
 	go func() {
-		done <- p.Run(ctx, &Task{Job: &Job{Seq: 1}, Slot: 1, Command: Command{Argv: []string{"sh", "-c", `trap "" TERM; echo ready; while :; do sleep 0.05; done`}}, Stdout: &out, Stderr: &out})
+		done <- p.Run(ctx, &job.Task{Job: &job.Job{Seq: 1}, Slot: 1, Command: job.Command{Argv: []string{"sh", "-c", `trap "" TERM; echo ready; while :; do sleep 0.05; done`}}, Stdout: &out, Stderr: &out})
 	}()
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
@@ -176,7 +178,7 @@ func TestDaemonisedGrandchildDoesNotHoldRun(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("run waited %v for a grandchild", d)
 	}
-	if o.Status != StatusOK || out != "done\n" {
+	if o.Status != job.StatusOK || out != "done\n" {
 		t.Fatalf("outcome %+v output %q", o, out)
 	}
 	waitGone(t, readPid(t, pidFile))
@@ -185,7 +187,7 @@ func TestDaemonisedGrandchildDoesNotHoldRun(t *testing.T) {
 func TestBackgroundLeftoverIsCleanedUp(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	o, _, _ := runArgv(t, context.Background(), "sh", "-c", `sleep 100 >/dev/null 2>&1 & echo $! > `+pidFile)
-	if o.Status != StatusOK {
+	if o.Status != job.StatusOK {
 		t.Fatal(o)
 	}
 	waitGone(t, readPid(t, pidFile))
@@ -194,8 +196,8 @@ func TestBackgroundLeftoverIsCleanedUp(t *testing.T) {
 func TestShellCommand(t *testing.T) {
 	var out bytes.Buffer
 	p := &Process{}
-	o := p.Run(context.Background(), &Task{Job: &Job{Seq: 1}, Slot: 1, Command: Command{Script: "echo a | tr a b"}, Stdout: &out, Stderr: &out})
-	if o.Status != StatusOK || out.String() != "b\n" {
+	o := p.Run(context.Background(), &job.Task{Job: &job.Job{Seq: 1}, Slot: 1, Command: job.Command{Script: "echo a | tr a b"}, Stdout: &out, Stderr: &out})
+	if o.Status != job.StatusOK || out.String() != "b\n" {
 		t.Fatalf("%+v %q", o, out.String())
 	}
 }

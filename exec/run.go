@@ -8,45 +8,24 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 )
-
-// Reasons a job did not run or was stopped; they are the Err (wrapped) of
-// its Result, so that sinks can tell them apart with errors.Is.
-var (
-	// ErrTimeout: the job ran past --timeout.
-	ErrTimeout = errors.New("timed out")
-	// ErrHalted: a --halt policy stopped the run before or while the job ran.
-	ErrHalted = errors.New("stopped by --halt")
-	// ErrNotNeeded: a --halt success/done policy was met; the job was not
-	// needed. It is not a failure.
-	ErrNotNeeded = errors.New("not run: the --halt condition was met")
-	// ErrResumed: the joblog shows the job already ran (--resume). It is not
-	// a failure.
-	ErrResumed = errors.New("already ran (--resume)")
-)
-
-// Failed reports whether r counts as a failure of the run: it did not
-// succeed, and it was not skipped because it had already run or was no
-// longer needed.
-func (r *Result) Failed() bool {
-	return r.Status != StatusOK && !errors.Is(r.Err, ErrResumed) && !errors.Is(r.Err, ErrNotNeeded)
-}
 
 // Engine runs jobs on a fixed set of worker slots.
 type Engine struct {
 	// Workers is the number of slots; slot numbers are 1..Workers and a slot
 	// runs one job at a time, so {%} is stable and never shared.
 	Workers int
-	Runner  Runner
-	Expand  *Expander
+	Runner  job.Runner
+	Expand  *job.Expander
 	// Spool holds captured output.
 	Spool *spool.Spool
 	// Live, when set, gives the writers a job's output goes to while it runs
 	// (--line-buffer, --ungroup); output is then not captured.
-	Live func(j *Job, slot int) (stdout, stderr io.Writer)
+	Live func(j *job.Job, slot int) (stdout, stderr io.Writer)
 	// OnStart is called before a job's process starts (-v).
-	OnStart func(r *Result)
+	OnStart func(r *job.Result)
 	// Drain, when closed, stops starting jobs while running ones finish
 	// (SIGHUP).
 	Drain <-chan struct{}
@@ -61,13 +40,13 @@ type Engine struct {
 	Halt Halt
 	// Skip reports whether a job with this command already ran (--resume);
 	// it is asked once per job.
-	Skip func(cmd Command) bool
+	Skip func(cmd job.Command) bool
 	// OnFinish, when set, is called with every result in the job's own
 	// goroutine, before its slot is free again. The --joblog is written
 	// here: then a pmap killed with SIGKILL has logged every job that ran
 	// but the ones holding a slot, so --resume runs at most Workers jobs
 	// twice.
-	OnFinish func(r *Result)
+	OnFinish func(r *job.Result)
 	// Throttle, when set, is called before each job starts and returns when
 	// it may start (--delay, --load, --memfree); it returns early with
 	// ctx's error.
@@ -128,13 +107,13 @@ func (e *Engine) Halted() (halted, onFailure bool) {
 // running ones; jobs not started then are not reported. A --halt policy
 // stops starting jobs too, but every job of the input is still reported:
 // those that did not run as skipped. The error is a failure to read input.
-func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Result) error {
+func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.Result) error {
 	e.halted = make(chan struct{})
 	runCtx, stopNow := context.WithCancelCause(ctx)
 	defer stopNow(nil)
 	e.stopNow = stopNow
 
-	queue := make(chan *Job, 2*e.Workers)
+	queue := make(chan *job.Job, 2*e.Workers)
 	var readErr error
 	go func() {
 		defer close(queue)
@@ -171,7 +150,7 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 	}
 	var wg sync.WaitGroup
 	for {
-		var j *Job
+		var j *job.Job
 		var ok bool
 		select {
 		case j, ok = <-queue:
@@ -227,15 +206,15 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *Resul
 }
 
 // skipped is the result of a job that a --halt policy kept from running.
-func (e *Engine) skipped(j *Job) *Result {
-	err := ErrHalted
+func (e *Engine) skipped(j *job.Job) *job.Result {
+	err := job.ErrHalted
 	if e.Halt.Kind != HaltFail {
-		err = ErrNotNeeded
+		err = job.ErrNotNeeded
 	}
 	if a := e.Aborted(); a != nil {
 		err = fmt.Errorf("not run: %w", a)
 	}
-	r := &Result{Job: j, Status: StatusSkipped, Exit: -1, Err: err, Start: time.Now()}
+	r := &job.Result{Job: j, Status: job.StatusSkipped, Exit: -1, Err: err, Start: time.Now()}
 	if j.Err == nil {
 		r.Command, _ = e.Expand.Command(j, 0) // what would have run, for the record
 	}
@@ -243,13 +222,13 @@ func (e *Engine) skipped(j *Job) *Result {
 }
 
 // finish counts r for --halt and stops the run when the policy is met.
-func (e *Engine) finish(r *Result) {
-	if errors.Is(r.Err, ErrResumed) {
+func (e *Engine) finish(r *job.Result) {
+	if errors.Is(r.Err, job.ErrResumed) {
 		return
 	}
 	e.mu.Lock()
 	e.stats.done++
-	if r.Status == StatusOK {
+	if r.Status == job.StatusOK {
 		e.stats.succeeded++
 	} else {
 		e.stats.failed++
@@ -262,26 +241,26 @@ func (e *Engine) finish(r *Result) {
 	e.haltOnce.Do(func() {
 		close(e.halted)
 		if e.Halt.Now {
-			e.stopNow(ErrHalted)
+			e.stopNow(job.ErrHalted)
 		}
 	})
 }
 
-func (e *Engine) run(ctx context.Context, j *Job, slot int) *Result {
-	r := &Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
+func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
+	r := &job.Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
 	defer e.finish(r)
 	if j.Err != nil {
-		r.Status, r.Err = StatusError, j.Err
+		r.Status, r.Err = job.StatusError, j.Err
 		return r
 	}
 	cmd, err := e.Expand.Command(j, slot)
 	r.Command = cmd
 	if err != nil {
-		r.Status, r.Err = StatusError, fmt.Errorf("template: %w", err)
+		r.Status, r.Err = job.StatusError, fmt.Errorf("template: %w", err)
 		return r
 	}
 	if e.Skip != nil && e.Skip(cmd) {
-		r.Status, r.Err = StatusSkipped, ErrResumed
+		r.Status, r.Err = job.StatusSkipped, job.ErrResumed
 		return r
 	}
 	if e.OnStart != nil {
@@ -292,7 +271,7 @@ func (e *Engine) run(ctx context.Context, j *Job, slot int) *Result {
 		r.Attempts = attempt
 		r.Start = time.Now()
 		e.attempt(ctx, r)
-		if r.Status == StatusOK || r.Status == StatusError || attempt > e.Retries || ctx.Err() != nil {
+		if r.Status == job.StatusOK || r.Status == job.StatusError || attempt > e.Retries || ctx.Err() != nil {
 			break
 		}
 		if delay > 0 {
@@ -308,16 +287,16 @@ func (e *Engine) run(ctx context.Context, j *Job, slot int) *Result {
 			break
 		}
 	}
-	if r.Status == StatusOK {
+	if r.Status == job.StatusOK {
 		e.runtimes.add(r.Duration)
 	}
 	return r
 }
 
 // attempt runs the job once, filling r.
-func (e *Engine) attempt(ctx context.Context, r *Result) {
+func (e *Engine) attempt(ctx context.Context, r *job.Result) {
 	r.Release() // a retry keeps only the last attempt's output
-	t := &Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
+	t := &job.Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
 	if e.Live != nil {
 		t.Stdout, t.Stderr = e.Live(r.Job, r.Slot)
 	} else {
@@ -328,7 +307,7 @@ func (e *Engine) attempt(ctx context.Context, r *Result) {
 	limit := e.Timeout.limit(&e.runtimes)
 	if limit > 0 {
 		var cancel context.CancelFunc
-		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", ErrTimeout, limit))
+		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", job.ErrTimeout, limit))
 		defer cancel()
 	}
 	out := e.Runner.Run(jobCtx, t)
@@ -339,7 +318,7 @@ func (e *Engine) attempt(ctx context.Context, r *Result) {
 		e.abort(out.Abort)
 	}
 	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
-	if r.Status == StatusOK {
+	if r.Status == job.StatusOK {
 		r.Exit = 0
 		return
 	}
@@ -349,14 +328,14 @@ func (e *Engine) attempt(ctx context.Context, r *Result) {
 	// pmap stopped the job: say why, rather than blame the job.
 	cause := context.Cause(jobCtx)
 	switch {
-	case errors.Is(cause, ErrTimeout):
-		r.Status, r.Err = StatusTimeout, cause
-	case errors.Is(cause, ErrHalted) && e.Halt.Kind != HaltFail:
-		r.Status, r.Err = StatusSkipped, fmt.Errorf("%w (stopped with %s)", ErrNotNeeded, r.Signal)
-	case errors.Is(cause, ErrHalted):
-		r.Status, r.Err = StatusSkipped, fmt.Errorf("%w now (sent %s)", ErrHalted, r.Signal)
+	case errors.Is(cause, job.ErrTimeout):
+		r.Status, r.Err = job.StatusTimeout, cause
+	case errors.Is(cause, job.ErrHalted) && e.Halt.Kind != HaltFail:
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (stopped with %s)", job.ErrNotNeeded, r.Signal)
+	case errors.Is(cause, job.ErrHalted):
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w now (sent %s)", job.ErrHalted, r.Signal)
 	default:
-		r.Status, r.Err = StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
 	}
 	r.Exit = -1
 }

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -35,12 +36,12 @@ type Remote struct {
 	Workers string
 	// Expand is the run's expander; with HostInTemplate the command is
 	// expanded again per job with {host} set to the chosen host.
-	Expand         *Expander
+	Expand         *job.Expander
 	HostInTemplate bool
 	// Launcher, when set, prefixes every command (--launcher).
 	Launcher *Launcher
 	// Local runs the jobs of ":" (this machine).
-	Local Runner
+	Local job.Runner
 	// Shell runs shell commands on the remote side.
 	Shell string
 	// TermSeq stops a job; the remote wrapper sends it there.
@@ -66,23 +67,23 @@ var errAllDown = errors.New("every --ssh host is down")
 // Run implements Runner: it runs the job on a host of its slot, or on
 // another while that one is down or full, and moves it to another host
 // when its host fails at the ssh level.
-func (r *Remote) Run(ctx context.Context, t *Task) Outcome {
+func (r *Remote) Run(ctx context.Context, t *job.Task) job.Outcome {
 	retried := 0
 	for {
 		h, err := r.pick(ctx, t.Slot)
 		if errors.Is(err, errAllDown) {
 			closeTaskWriters(t)
-			return Outcome{Status: StatusSkipped, Exit: -1, Err: fmt.Errorf("not run: %w", err), Abort: err, Retried: retried}
+			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: fmt.Errorf("not run: %w", err), Abort: err, Retried: retried}
 		}
 		if err != nil {
 			closeTaskWriters(t)
-			return Outcome{Status: StatusSkipped, Exit: -1, Err: err, Stopped: true, Signal: r.firstSignal(), Retried: retried}
+			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: err, Stopped: true, Signal: r.firstSignal(), Retried: retried}
 		}
 		cmd, err := r.command(t, h)
 		if err != nil {
 			r.release(h, false)
 			closeTaskWriters(t)
-			return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err), Retried: retried}
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err), Retried: retried}
 		}
 		if h.Local {
 			// The process runner closes the writers itself.
@@ -111,7 +112,7 @@ func (r *Remote) Run(ctx context.Context, t *Task) Outcome {
 
 // command is t's command for host h: expanded again when the template has
 // {host}, then prefixed with the launcher.
-func (r *Remote) command(t *Task, h *Host) (Command, error) {
+func (r *Remote) command(t *job.Task, h *Host) (job.Command, error) {
 	cmd := t.Command
 	if r.HostInTemplate && r.Expand != nil && r.Expand.Template != nil {
 		d := &template.Data{Records: t.Job.Records, Multi: r.Expand.Multi, Seq: t.Job.Seq, Slot: t.Slot, Host: h.Name}
@@ -239,7 +240,7 @@ func (r *Remote) firstSignal() string {
 // wrappers see their stdin end and stop their jobs.
 func (r *Remote) KillAll(sig syscall.Signal) {
 	r.groups.signal(sig)
-	KillAll(r.Local, sig)
+	job.KillAll(r.Local, sig)
 }
 
 // releaseOutput empties a captured output buffer for the next attempt.
@@ -251,7 +252,7 @@ func releaseOutput(w io.Writer) {
 
 // closeTaskWriters closes the task's writers once its last attempt is done,
 // as the process runner does (a live writer flushes a partial line).
-func closeTaskWriters(t *Task) {
+func closeTaskWriters(t *job.Task) {
 	for _, w := range []io.Writer{t.Stdout, t.Stderr} {
 		if c, ok := w.(io.Closer); ok {
 			c.Close()

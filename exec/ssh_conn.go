@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 const (
@@ -214,9 +216,9 @@ func (r *Remote) probe(h *Host) (int, error) {
 // runSSH runs cmd on h. A non-nil error is a failure at the ssh level (the
 // connection could not be made or broke): the job did not report an end,
 // and may run again elsewhere.
-func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Outcome, error) {
+func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Command) (job.Outcome, error) {
 	if ctx.Err() != nil {
-		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
 	}
 	argv := append(r.sshArgs(h), "--", r.remoteCommand(h, t, cmd))
 	var files [6]*os.File // stdin r/w, stdout r/w, stderr r/w
@@ -226,7 +228,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Out
 			for _, f := range files[:i] {
 				f.Close()
 			}
-			return Outcome{Status: StatusError, Exit: -1, Err: err}, nil
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}, nil
 		}
 	}
 	inR, inW, outR, outW, errR, errW := files[0], files[1], files[2], files[3], files[4], files[5]
@@ -285,9 +287,9 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Out
 
 	wasStopped := stopped.Load()
 	if code, ok := mw.status(); ok {
-		out := Outcome{Status: StatusOK, Stopped: wasStopped}
+		out := job.Outcome{Status: job.StatusOK, Stopped: wasStopped}
 		if code != 0 {
-			out = Outcome{Status: StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code), Stopped: wasStopped}
+			out = job.Outcome{Status: job.StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code), Stopped: wasStopped}
 		}
 		if wasStopped && code != 0 {
 			out.Signal = r.firstSignal()
@@ -299,22 +301,22 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *Task, cmd Command) (Out
 	}
 	if wasStopped {
 		// The sequence reached KILL, which takes the wrapper too.
-		return Outcome{Status: StatusSignal, Exit: -1, Signal: sshSignalName(r.TermSeq[len(r.TermSeq)-1].Signal), Err: errors.New("stopped on the remote host"), Stopped: true}, nil
+		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: sshSignalName(r.TermSeq[len(r.TermSeq)-1].Signal), Err: errors.New("stopped on the remote host"), Stopped: true}, nil
 	}
 	if waitErr != nil {
-		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("ssh: %w", waitErr)}, nil
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("ssh: %w", waitErr)}, nil
 	}
 	reason := mw.lastLine()
 	if state.ExitCode() == 255 || state.ExitCode() == -1 {
 		if reason == "" {
 			reason = "the connection was lost (ssh: " + state.String() + ")"
 		}
-		return Outcome{}, errors.New(reason)
+		return job.Outcome{}, errors.New(reason)
 	}
 	// ssh ran, but the wrapper did not report: the remote login shell is
 	// not a POSIX shell, or sh is missing there.
 	err = fmt.Errorf("the remote shell exited with status %d without running the job (is the login shell POSIX?)", state.ExitCode())
-	return Outcome{Status: StatusError, Exit: state.ExitCode(), Err: err}, nil
+	return job.Outcome{Status: job.StatusError, Exit: state.ExitCode(), Err: err}, nil
 }
 
 // awaitSSHStreams waits for both output pipes to reach EOF: the master

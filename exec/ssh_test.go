@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 func TestParseLogin(t *testing.T) {
@@ -109,7 +111,7 @@ func TestRemoteWrapper(t *testing.T) {
 	r := &Remote{Shell: "sh", token: "TOK"}
 	r.ignore, r.seqArgs = remoteTermSeq(seq)
 	h := &Host{Name: "h1"}
-	run := func(t *testing.T, task *Task, cmd Command, stdin string, hold time.Duration) (stdout, stderr string) {
+	run := func(t *testing.T, task *job.Task, cmd job.Command, stdin string, hold time.Duration) (stdout, stderr string) {
 		t.Helper()
 		c := osexec.Command("sh", "-c", r.remoteCommand(h, task, cmd))
 		// sshd runs the command in a session of its own, and the wrapper
@@ -129,27 +131,27 @@ func TestRemoteWrapper(t *testing.T) {
 		c.Wait()
 		return out.String(), errb.String()
 	}
-	job := &Job{Seq: 7, Key: "k'1"}
-	task := &Task{Job: job, Slot: 3}
+	j := &job.Job{Seq: 7, Key: "k'1"}
+	task := &job.Task{Job: j, Slot: 3}
 
-	out, errs := run(t, task, Command{Argv: []string{"sh", "-c", `printf '%s|' "$1" "$PMAP_SEQ" "$PMAP_SLOT" "$PMAP_KEY" "$PMAP_HOST"; exit 3`, "x", "a b'c $(x)"}}, "", 10*time.Second)
+	out, errs := run(t, task, job.Command{Argv: []string{"sh", "-c", `printf '%s|' "$1" "$PMAP_SEQ" "$PMAP_SLOT" "$PMAP_KEY" "$PMAP_HOST"; exit 3`, "x", "a b'c $(x)"}}, "", 10*time.Second)
 	if out != "a b'c $(x)|7|3|k'1|h1|" || errs != "TOK 3\n" {
 		t.Errorf("argv: stdout %q, stderr %q", out, errs)
 	}
-	out, errs = run(t, task, Command{Script: `read x; echo "[$x]" >&2`}, "not for the job\n", 10*time.Second)
+	out, errs = run(t, task, job.Command{Script: `read x; echo "[$x]" >&2`}, "not for the job\n", 10*time.Second)
 	if out != "" || errs != "[]\nTOK 0\n" {
 		t.Errorf("script: stdout %q, stderr %q", out, errs)
 	}
 	// --pipe: the job reads exactly its block, then EOF.
-	job.Stdin = []byte("l1\nl2")
-	out, errs = run(t, task, Command{Script: "wc -c | tr -d ' '"}, "l1\nl2", 10*time.Second)
-	job.Stdin = nil
+	j.Stdin = []byte("l1\nl2")
+	out, errs = run(t, task, job.Command{Script: "wc -c | tr -d ' '"}, "l1\nl2", 10*time.Second)
+	j.Stdin = nil
 	if out != "5\n" || errs != "TOK 0\n" {
 		t.Errorf("pipe: stdout %q, stderr %q", out, errs)
 	}
 	// The end of stdin stops the job, even one that ignores SIGTERM.
 	start := time.Now()
-	out, errs = run(t, task, Command{Script: `trap "" TERM; sleep 30; echo not stopped`}, "", 100*time.Millisecond)
+	out, errs = run(t, task, job.Command{Script: `trap "" TERM; sleep 30; echo not stopped`}, "", 100*time.Millisecond)
 	if strings.Contains(out, "not stopped") || time.Since(start) > 10*time.Second || strings.Contains(errs, "TOK") {
 		t.Errorf("stop: stdout %q, stderr %q after %v", out, errs, time.Since(start))
 	}

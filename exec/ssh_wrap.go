@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -60,7 +61,7 @@ fi
 
 // remoteCommand is the command line ssh hands to the remote login shell
 // for cmd: the wrapper with its arguments, every one shell-quoted.
-func (r *Remote) remoteCommand(h *Host, t *Task, cmd Command) string {
+func (r *Remote) remoteCommand(h *Host, t *job.Task, cmd job.Command) string {
 	shell, script := "sh", ""
 	if cmd.IsShell() {
 		shell, script = r.Shell, cmd.Script

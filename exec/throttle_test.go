@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 )
 
@@ -204,12 +205,12 @@ func TestThrottleEngine(t *testing.T) {
 	p := newFakeProc(t, "5.00", 1000)
 	th := &Throttle{MaxLoad: 1, Proc: p.dir, Poll: 5 * time.Millisecond}
 	started := make(chan int64, 10)
-	e := &Engine{Workers: 2, Runner: runnerFunc(func(ctx context.Context, task *Task) Outcome {
+	e := &Engine{Workers: 2, Runner: runnerFunc(func(ctx context.Context, task *job.Task) job.Outcome {
 		started <- task.Job.Seq
-		return Outcome{Status: StatusOK}
-	}), Expand: &Expander{}, Spool: spool.New(1<<20, ""), Throttle: th.Wait}
+		return job.Outcome{Status: job.StatusOK}
+	}), Expand: &job.Expander{}, Spool: spool.New(1<<20, ""), Throttle: th.Wait}
 	jobs := NewPipeJobSource(&sliceBlocks{blocks: [][]byte{[]byte("a\n"), []byte("b\n"), []byte("c\n")}})
-	results := make(chan *Result, 10)
+	results := make(chan *job.Result, 10)
 	done := make(chan error, 1)
 	go func() { done <- e.Run(context.Background(), jobs, results) }()
 	select {
@@ -234,9 +235,9 @@ func TestThrottleEngine(t *testing.T) {
 	}
 }
 
-type runnerFunc func(ctx context.Context, t *Task) Outcome
+type runnerFunc func(ctx context.Context, t *job.Task) job.Outcome
 
-func (f runnerFunc) Run(ctx context.Context, t *Task) Outcome { return f(ctx, t) }
+func (f runnerFunc) Run(ctx context.Context, t *job.Task) job.Outcome { return f(ctx, t) }
 
 // sliceBlocks is a BlockSource of fixed blocks.
 type sliceBlocks struct{ blocks [][]byte }

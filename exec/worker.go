@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -86,17 +87,17 @@ func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.signal(sig) }
 
 // Run implements Runner: it sends the job's record to the slot's worker
 // and copies the answer line to t.Stdout.
-func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
+func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	defer closeWriters(t)
 	if len(t.Job.Records) != 1 {
-		return Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
 	}
 	rec := t.Job.Records[0].Raw
 	if strings.IndexByte(rec, '\n') >= 0 {
-		return Outcome{Status: StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}
 	}
 	if ctx.Err() != nil {
-		return Outcome{Status: StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
 	s := p.slot(t.Slot)
 	if s.w != nil && s.w.ended() {
@@ -107,7 +108,7 @@ func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
 		s.deaths++
 		if s.deaths > p.Restarts {
 			err := p.givingUp(t.Slot, s.deaths, "died: "+w.endReason())
-			return Outcome{Status: StatusError, Exit: -1, Err: err, Abort: err}
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err, Abort: err}
 		}
 	}
 	if s.w == nil {
@@ -125,7 +126,7 @@ func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
 	err := w.exchange(ctx, rec, t.Stdout)
 	if err == nil {
 		s.deaths = 0
-		return Outcome{Status: StatusOK}
+		return job.Outcome{Status: job.StatusOK}
 	}
 	s.w = nil
 	if errors.Is(err, errWorkerStopped) {
@@ -133,12 +134,12 @@ func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
 		w.release(p)
 		o := outcomeOf(w.state, true)
 		if w.waitErr != nil {
-			o = Outcome{Status: StatusError, Exit: -1, Err: w.waitErr, Stopped: true}
+			o = job.Outcome{Status: job.StatusError, Exit: -1, Err: w.waitErr, Stopped: true}
 		}
-		if o.Status != StatusSignal {
+		if o.Status != job.StatusSignal {
 			// It exited on the signal rather than dying of it: still
 			// stopped by pmap, and the record has no answer.
-			o.Status, o.Exit = StatusSignal, -1
+			o.Status, o.Exit = job.StatusSignal, -1
 			if o.Signal == "" && len(p.Process.TermSeq) > 0 {
 				o.Signal = signalName(p.Process.TermSeq[0].Signal)
 			}
@@ -148,11 +149,11 @@ func (p *Persistent) Run(ctx context.Context, t *Task) Outcome {
 	// The worker ended with the record (or could not take it).
 	reason := w.died(p.Process.TermSeq)
 	w.release(p)
-	o := Outcome{Status: StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
+	o := job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
 	if w.state != nil {
 		st := outcomeOf(w.state, false)
 		o.Signal = st.Signal
-		if st.Status == StatusFailed {
+		if st.Status == job.StatusFailed {
 			o.Exit = st.Exit
 		}
 	}
@@ -192,7 +193,7 @@ func (p *Persistent) Close() error {
 
 // closeWriters closes the job's writers that need it (--line-buffer writes
 // a final partial line at Close).
-func closeWriters(t *Task) {
+func closeWriters(t *job.Task) {
 	if c, ok := t.Stdout.(io.Closer); ok {
 		c.Close()
 	}

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -41,21 +42,21 @@ type worker struct {
 
 // start starts the worker of slot in its own process group. On failure it
 // returns a nil worker and the outcome for the record.
-func (p *Persistent) start(slot int) (*worker, Outcome) {
+func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	if err := p.Process.init(); err != nil {
-		return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
+		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	d := &template.Data{Records: []input.Record{{}}, Slot: slot}
 	cmd, err := p.Command.Command(d)
 	if err != nil {
-		return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
+		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	argv := cmd.Argv
 	if cmd.IsShell() {
 		argv = []string{p.Process.Shell, "-c", "--", cmd.Script}
 	}
 	if len(argv) == 0 || argv[0] == "" {
-		return nil, Outcome{Status: StatusError, Exit: -1, Err: errors.New("empty command")}
+		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("empty command")}
 	}
 	path, err := p.Process.lookPath(argv[0])
 	if err != nil {
@@ -66,7 +67,7 @@ func (p *Persistent) start(slot int) (*worker, Outcome) {
 	for i := range pipes {
 		if pipes[i][0], pipes[i][1], err = os.Pipe(); err != nil {
 			closeAll(pipes[:i])
-			return nil, Outcome{Status: StatusError, Exit: -1, Err: err}
+			return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 		}
 	}
 	env := append(slices.Clip(p.Process.env), "PMAP_SLOT="+strconv.Itoa(slot))
@@ -103,7 +104,7 @@ func (p *Persistent) start(slot int) (*worker, Outcome) {
 		close(w.exited)
 	}()
 	go p.copyLines(w.errR, w.errDone)
-	return w, Outcome{}
+	return w, job.Outcome{}
 }
 
 func closeAll(pipes [][2]*os.File) {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -55,9 +56,9 @@ func newTestWorkers(t *testing.T, script string, restarts int) (*Persistent, *lo
 }
 
 // send runs one record on slot and returns the outcome and the output.
-func send(p *Persistent, ctx context.Context, slot int, rec string) (Outcome, string) {
+func send(p *Persistent, ctx context.Context, slot int, rec string) (job.Outcome, string) {
 	var out bytes.Buffer
-	o := p.Run(ctx, &Task{Job: &Job{Seq: 1, Records: []input.Record{{Raw: rec}}}, Slot: slot, Stdout: &out, Stderr: &out})
+	o := p.Run(ctx, &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: rec}}}, Slot: slot, Stdout: &out, Stderr: &out})
 	return o, out.String()
 }
 
@@ -68,7 +69,7 @@ func TestWorkerAnswersPerSlot(t *testing.T) {
 		slot := i%2 + 1
 		rec := "rec " + strconv.Itoa(i)
 		o, out := send(p, context.Background(), slot, rec)
-		if o.Status != StatusOK || out != strconv.Itoa(slot)+"/"+strconv.Itoa(slot)+":"+rec+"\n" {
+		if o.Status != job.StatusOK || out != strconv.Itoa(slot)+"/"+strconv.Itoa(slot)+":"+rec+"\n" {
 			t.Fatalf("record %d: %+v %q", i, o, out)
 		}
 	}
@@ -82,11 +83,11 @@ func TestWorkerLongRecordAndAnswer(t *testing.T) {
 	p, _ := newTestWorkers(t, `cat`, 3)
 	rec := strings.Repeat("x", 1<<20)
 	o, out := send(p, context.Background(), 1, rec)
-	if o.Status != StatusOK || out != rec+"\n" {
+	if o.Status != job.StatusOK || out != rec+"\n" {
 		t.Fatalf("%+v, %d bytes back", o, len(out))
 	}
 	o, out = send(p, context.Background(), 1, "short")
-	if o.Status != StatusOK || out != "short\n" {
+	if o.Status != job.StatusOK || out != "short\n" {
 		t.Fatalf("%+v %q", o, out)
 	}
 }
@@ -94,7 +95,7 @@ func TestWorkerLongRecordAndAnswer(t *testing.T) {
 func TestWorkerRecordWithNewline(t *testing.T) {
 	p, _ := newTestWorkers(t, `cat`, 3)
 	o, _ := send(p, context.Background(), 1, "a\nb")
-	if o.Status != StatusError || o.Err == nil || !strings.Contains(o.Err.Error(), "newline") {
+	if o.Status != job.StatusError || o.Err == nil || !strings.Contains(o.Err.Error(), "newline") {
 		t.Fatalf("%+v", o)
 	}
 }
@@ -102,11 +103,11 @@ func TestWorkerRecordWithNewline(t *testing.T) {
 func TestWorkerDiesOnOneRecord(t *testing.T) {
 	pids := filepath.Join(t.TempDir(), "pids")
 	p, stderr := newTestWorkers(t, `echo $$ >> `+pids+`; while read -r l; do if [ "$l" = die ]; then echo dying >&2; exit 3; fi; echo "ok $l"; done`, 0)
-	if o, out := send(p, context.Background(), 1, "a"); o.Status != StatusOK || out != "ok a\n" {
+	if o, out := send(p, context.Background(), 1, "a"); o.Status != job.StatusOK || out != "ok a\n" {
 		t.Fatalf("%+v %q", o, out)
 	}
 	o, _ := send(p, context.Background(), 1, "die")
-	if o.Status != StatusError || o.Exit != 3 || o.Err == nil || o.Err.Error() != "worker 1 died: exit status 3" {
+	if o.Status != job.StatusError || o.Exit != 3 || o.Err == nil || o.Err.Error() != "worker 1 died: exit status 3" {
 		t.Fatalf("%+v", o)
 	}
 	if o.Abort == nil {
@@ -125,11 +126,11 @@ func TestWorkerRestartsAfterDeath(t *testing.T) {
 	p, _ := newTestWorkers(t, `while read -r l; do [ "$l" = die ] && kill -SEGV $$; echo "ok $l"; done`, 1)
 	for i := range 3 {
 		o, _ := send(p, context.Background(), 1, "die")
-		if o.Status != StatusError || o.Signal != "SIGSEGV" || !strings.Contains(o.Err.Error(), "worker 1 died: killed by SIGSEGV") || o.Abort != nil {
+		if o.Status != job.StatusError || o.Signal != "SIGSEGV" || !strings.Contains(o.Err.Error(), "worker 1 died: killed by SIGSEGV") || o.Abort != nil {
 			t.Fatalf("death %d: %+v", i, o)
 		}
 		// An answered record resets the count of deaths in a row.
-		if o, out := send(p, context.Background(), 1, "x"); o.Status != StatusOK || out != "ok x\n" {
+		if o, out := send(p, context.Background(), 1, "x"); o.Status != job.StatusOK || out != "ok x\n" {
 			t.Fatalf("%+v %q", o, out)
 		}
 	}
@@ -138,21 +139,21 @@ func TestWorkerRestartsAfterDeath(t *testing.T) {
 func TestWorkerClosesStdout(t *testing.T) {
 	p, _ := newTestWorkers(t, `read -r l; exec >&-; sleep 30`, 3)
 	o, _ := send(p, context.Background(), 1, "a")
-	if o.Status != StatusError || o.Abort != nil || o.Err == nil || o.Err.Error() != "worker 1 closed its stdout or stdin without answering" {
+	if o.Status != job.StatusError || o.Abort != nil || o.Err == nil || o.Err.Error() != "worker 1 closed its stdout or stdin without answering" {
 		t.Fatalf("%+v", o)
 	}
 }
 
 func TestWorkerRestartLimit(t *testing.T) {
 	p, _ := newTestWorkers(t, `exit 2`, 2)
-	var o Outcome
+	var o job.Outcome
 	for i := 1; i <= 2; i++ {
-		if o, _ = send(p, context.Background(), 1, "r"); o.Status != StatusError || o.Abort != nil {
+		if o, _ = send(p, context.Background(), 1, "r"); o.Status != job.StatusError || o.Abort != nil {
 			t.Fatalf("record %d: %+v", i, o)
 		}
 	}
 	o, _ = send(p, context.Background(), 1, "r")
-	if o.Abort == nil || o.Status != StatusError || o.Abort.Error() != "worker 1 died: exit status 2 (3 times in a row without answering a record); giving up (--worker-restarts 2)" {
+	if o.Abort == nil || o.Status != job.StatusError || o.Abort.Error() != "worker 1 died: exit status 2 (3 times in a row without answering a record); giving up (--worker-restarts 2)" {
 		t.Fatalf("%+v", o)
 	}
 }
@@ -168,7 +169,7 @@ func TestWorkerCannotStart(t *testing.T) {
 	}
 	p.Process = &Process{}
 	o, _ := send(p, context.Background(), 1, "r")
-	if o.Status != StatusError || o.Exit != 127 || o.Abort == nil || o.Abort.Error() != "worker 1: pmap-no-such-worker: command not found" {
+	if o.Status != job.StatusError || o.Exit != 127 || o.Abort == nil || o.Abort.Error() != "worker 1: pmap-no-such-worker: command not found" {
 		t.Fatalf("%+v", o)
 	}
 }
@@ -179,11 +180,11 @@ func TestWorkerTimeoutRestarts(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	o, _ := send(p, ctx, 1, "slow")
-	if !o.Stopped || o.Status != StatusSignal || o.Signal != "SIGTERM" || o.Abort != nil {
+	if !o.Stopped || o.Status != job.StatusSignal || o.Signal != "SIGTERM" || o.Abort != nil {
 		t.Fatalf("%+v", o)
 	}
 	// A stop is not a death: no abort even with 0 restarts.
-	if o, out := send(p, context.Background(), 1, "fast"); o.Status != StatusOK || out != "ok fast\n" {
+	if o, out := send(p, context.Background(), 1, "fast"); o.Status != job.StatusOK || out != "ok fast\n" {
 		t.Fatalf("%+v %q", o, out)
 	}
 	data, _ := os.ReadFile(pids)
@@ -245,11 +246,11 @@ func BenchmarkWorkerCat(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out bytes.Buffer
-	task := &Task{Job: &Job{Seq: 1, Records: []input.Record{{Raw: "12345"}}}, Slot: 1, Stdout: &out}
+	task := &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: "12345"}}}, Slot: 1, Stdout: &out}
 	b.ReportAllocs()
 	for b.Loop() {
 		out.Reset()
-		if o := p.Run(ctx, task); o.Status != StatusOK {
+		if o := p.Run(ctx, task); o.Status != job.StatusOK {
 			b.Fatal(o)
 		}
 	}

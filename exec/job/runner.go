@@ -1,4 +1,4 @@
-package exec
+package job
 
 import (
 	"context"
@@ -19,6 +19,18 @@ type Task struct {
 	Command Command
 	Stdout  io.Writer
 	Stderr  io.Writer
+}
+
+// CloseWriters closes the task's writers that need it, once its last
+// attempt is done: a live writer (--line-buffer) writes a final partial
+// line at Close. Runners that copy a process's output close them as the
+// copy ends; the others call this.
+func (t *Task) CloseWriters() {
+	for _, w := range []io.Writer{t.Stdout, t.Stderr} {
+		if c, ok := w.(io.Closer); ok {
+			c.Close()
+		}
+	}
 }
 
 // Outcome is what a Runner observed.
