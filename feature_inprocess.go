@@ -7,6 +7,7 @@ import (
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -36,7 +37,7 @@ func newInProcess(c *cli.Context, words []string, opts template.Options, multi b
 			}
 			// An invalid --termseq is reported when the process backend
 			// reads it; the default stands in until then.
-			if seq, err := exec.ParseTermSeq(c.String("termseq")); err == nil {
+			if seq, err := proc.ParseTermSeq(c.String("termseq")); err == nil {
 				ip.TermSeq = seq
 			}
 			return ip, nil

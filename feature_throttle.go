@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/input"
 )
 
@@ -37,7 +38,7 @@ func (f *throttleConfig) configure(c *cli.Context, cfg *config) error {
 	var err error
 	f.proc = os.Getenv("PMAP_PROC")
 	if s := c.String("delay"); s != "" {
-		if f.delay, err = exec.ParseDuration(s, time.Second); err != nil {
+		if f.delay, err = proc.ParseDuration(s, time.Second); err != nil {
 			return usagef("", "--delay: %v", err)
 		}
 	}

@@ -105,7 +105,8 @@ func (f *workerConfig) apply(cfg *config, env *runEnv) error {
 	if f.runner == nil {
 		return nil
 	}
-	f.runner.Process = cfg.process
+	f.runner.ShellPath = cfg.process.Shell
+	f.runner.TermSeq = cfg.process.TermSeq
 	f.runner.Stderr = env.stderr
 	env.engine.Expand = &f.display
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
@@ -200,7 +201,7 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 		return nil, err
 	}
 
-	termSeq, err := exec.ParseTermSeq(c.String("termseq"))
+	termSeq, err := proc.ParseTermSeq(c.String("termseq"))
 	if err != nil {
 		return nil, usagef("", "--termseq: %v", err)
 	}
@@ -449,7 +450,7 @@ func (cfg *config) configureFailures(c *cli.Context, given map[string]bool) erro
 	if cfg.retries, err = strconv.Atoi(c.String("retries")); err != nil || cfg.retries < 0 {
 		return usagef("", "--retries %q: want a whole number, 0 or more", c.String("retries"))
 	}
-	if cfg.retryDelay, err = exec.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
+	if cfg.retryDelay, err = proc.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
 		return usagef("", "--retry-delay: %v", err)
 	}
 	if cfg.halt, err = exec.ParseHalt(c.String("halt")); err != nil {

@@ -12,11 +12,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -31,7 +31,7 @@ import (
 // value is ever read as code.
 type InProcess struct {
 	// TermSeq stops the external commands of a job whose context is done.
-	TermSeq TermSeq
+	TermSeq proc.TermSeq
 
 	vars  *template.Vars
 	multi bool
@@ -55,8 +55,8 @@ type InProcess struct {
 	initErr  error
 	devNull  *os.File
 	base     *baseEnv
-	paths    sync.Map // command name -> lookResult, for the base PATH
-	groups   groups   // every running job's process groups, for KillAll
+	paths    proc.PathCache // for the base PATH
+	groups   proc.Groups    // every running job's process groups, for KillAll
 
 	slotMu sync.Mutex
 	slots  map[int]*ipSlot
@@ -134,14 +134,14 @@ func (ip *InProcess) ShellOnly() string { return ip.shellOnly }
 // KillAll sends sig to the process groups of every running job's external
 // commands: the second Ctrl-C, which must not wait for a termination
 // sequence. The interpreters stop on their own once their context is done.
-func (ip *InProcess) KillAll(sig syscall.Signal) { ip.groups.signal(sig) }
+func (ip *InProcess) KillAll(sig syscall.Signal) { ip.groups.Signal(sig) }
 
 func (ip *InProcess) init() error {
 	ip.initOnce.Do(func() {
 		ip.devNull, ip.initErr = os.Open(os.DevNull)
 		ip.base = newBaseEnv(os.Environ())
 		if ip.TermSeq == nil {
-			ip.TermSeq = DefaultTermSeq
+			ip.TermSeq = proc.DefaultTermSeq
 		}
 	})
 	return ip.initErr
@@ -338,7 +338,7 @@ func (ip *InProcess) endBackground(r *interp.Runner, js *ipJob, cancel context.C
 		_ = r.Run(context.Background(), waitAll)
 		close(waited)
 	}()
-	t := time.NewTimer(drainGrace)
+	t := time.NewTimer(proc.DrainGrace)
 	select {
 	case <-waited:
 	case <-t.C:
@@ -359,7 +359,7 @@ func (ip *InProcess) outcome(js *ipJob, err error, stopped bool) job.Outcome {
 		// The interpreter ends on the first signal of the sequence, as a
 		// shell without traps does; its external commands got the rest.
 		sig := ip.TermSeq[0].Signal
-		name := ipSignalName(sig)
+		name := proc.SignalName(sig)
 		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name), Stopped: true}
 	}
 	status, ok := errors.AsType[interp.ExitStatus](err)
@@ -373,15 +373,8 @@ func (ip *InProcess) outcome(js *ipJob, err error, stopped bool) job.Outcome {
 		// The job's status is that of a command that could not start.
 		return job.Outcome{Status: job.StatusError, Exit: code, Err: last.startErr}
 	case last.signal != 0 && code == 128+int(last.signal):
-		name := ipSignalName(last.signal)
+		name := proc.SignalName(last.signal)
 		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: name, Err: fmt.Errorf("killed by %s", name)}
 	}
 	return job.Outcome{Status: job.StatusFailed, Exit: code, Err: fmt.Errorf("exit status %d", code)}
-}
-
-func ipSignalName(sig syscall.Signal) string {
-	if name := unix.SignalName(sig); name != "" {
-		return name
-	}
-	return "signal " + strconv.Itoa(int(sig))
 }

@@ -7,6 +7,7 @@ import (
 
 	"mvdan.cc/sh/v3/expand"
 
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -33,7 +34,7 @@ func newBaseEnv(environ []string) *baseEnv {
 	b := &baseEnv{vars: make(map[string]expand.Variable, len(environ)+3)}
 	for _, kv := range environ {
 		name, val, ok := strings.Cut(kv, "=")
-		if !ok || name == "" || isJobVar(name) {
+		if !ok || name == "" || proc.IsJobVar(name) {
 			continue
 		}
 		if _, dup := b.vars[name]; dup {
@@ -87,10 +88,6 @@ func varName(i int, array bool) string {
 		return template.ArrayPrefix + strconv.Itoa(i)
 	}
 	return template.VarPrefix + strconv.Itoa(i)
-}
-
-func isJobVar(name string) bool {
-	return name == "PMAP_SEQ" || name == "PMAP_SLOT" || name == "PMAP_KEY"
 }
 
 // ipEnv is the environment of one slot's interpreter: pmap's, plus the
@@ -188,7 +185,7 @@ func (e *ipEnv) Each(f func(name string, vr expand.Variable) bool) {
 func (e *ipEnv) same(name string, vr expand.Variable) bool {
 	var want expand.Variable
 	switch {
-	case isJobVar(name):
+	case proc.IsJobVar(name):
 		want = e.Get(name)
 	case strings.HasPrefix(name, "__pmap_"):
 		return !vr.Exported // ours, and not for external commands

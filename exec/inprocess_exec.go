@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"mvdan.cc/sh/v3/interp"
+
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 // ipJob is one job of the in-process backend: the context its interpreter
@@ -93,7 +95,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	}
 	path, err := ip.lookPath(hc, args[0])
 	if err != nil {
-		out := startError(args[0], err)
+		out := proc.StartError(args[0], err)
 		fmt.Fprintf(hc.Stderr, "%v\n", out.Err)
 		js.setLast(lastCommand{startErr: out.Err})
 		return interp.ExitStatus(out.Exit)
@@ -139,10 +141,10 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	}
 	js.flushFiles()
 	env := js.env.environ(hc.Env)
-	proc, err := js.start(path, args, hc.Dir, env, files[:])
+	child, err := js.start(path, args, hc.Dir, env, files[:])
 	if errors.Is(err, syscall.ENOEXEC) {
 		// A script without #! line: shells run it with sh, and so do we.
-		proc, err = js.start(ip.shell(), append([]string{"sh", path}, args[1:]...), hc.Dir, env, files[:])
+		child, err = js.start(ip.shell(), append([]string{"sh", path}, args[1:]...), hc.Dir, env, files[:])
 	}
 	for _, f := range closeW {
 		f.Close()
@@ -154,7 +156,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 		if errors.Is(err, errJobEnded) {
 			return context.Canceled
 		}
-		out := startError(args[0], err)
+		out := proc.StartError(args[0], err)
 		fmt.Fprintf(hc.Stderr, "%v\n", out.Err)
 		js.setLast(lastCommand{startErr: out.Err})
 		return interp.ExitStatus(max(out.Exit, 1))
@@ -162,7 +164,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	for _, s := range streams {
 		go s.copy()
 	}
-	state, waitErr := proc.Wait()
+	state, waitErr := child.Wait()
 	js.drainAfter(streams)
 	if waitErr != nil {
 		return fmt.Errorf("in-process shell: %s: %w", args[0], waitErr)
@@ -197,28 +199,24 @@ func (ip *InProcess) shell() string {
 // lookPath finds a command as the interpreter's PATH says; names found on
 // pmap's own PATH are looked up once per run.
 func (ip *InProcess) lookPath(hc interp.HandlerContext, name string) (string, error) {
-	cacheable := ip.base.pathAbs && !strings.Contains(name, "/") && hc.Env.Get("PATH").Str == ip.base.path
-	if cacheable {
-		if v, ok := ip.paths.Load(name); ok {
-			r := v.(lookResult)
-			return r.path, r.err
-		}
-	}
-	path, err := interp.LookPathDir(hc.Dir, hc.Env, name)
-	if err != nil {
-		// The interpreter's error names $PATH; startError wants the
-		// standard one to tell "not found" apart.
-		err = fmt.Errorf("%w: %v", osexec.ErrNotFound, err)
-		if strings.Contains(name, "/") {
-			if _, serr := os.Stat(filepath.Join(hc.Dir, name)); serr == nil || !errors.Is(serr, os.ErrNotExist) {
-				err = syscall.EACCES
+	look := func(name string) (string, error) {
+		path, err := interp.LookPathDir(hc.Dir, hc.Env, name)
+		if err != nil {
+			// The interpreter's error names $PATH; proc.StartError wants
+			// the standard one to tell "not found" apart.
+			err = fmt.Errorf("%w: %v", osexec.ErrNotFound, err)
+			if strings.Contains(name, "/") {
+				if _, serr := os.Stat(filepath.Join(hc.Dir, name)); serr == nil || !errors.Is(serr, os.ErrNotExist) {
+					err = syscall.EACCES
+				}
 			}
 		}
+		return path, err
 	}
-	if cacheable {
-		ip.paths.Store(name, lookResult{path, err})
+	if ip.base.pathAbs && !strings.Contains(name, "/") && hc.Env.Get("PATH").Str == ip.base.path {
+		return ip.paths.Find(name, look)
 	}
-	return path, err
+	return look(name)
 }
 
 // absolutePath reports whether every PATH entry is absolute, so that a
@@ -236,7 +234,7 @@ func absolutePath(p string) bool {
 // the first command leads a new group, later ones join it while it exists,
 // and a new group is led when it no longer does.
 func (j *ipJob) start(path string, args []string, dir string, env []string, files []*os.File) (*os.Process, error) {
-	attr := &os.ProcAttr{Dir: dir, Env: env, Files: files}
+	attr := os.ProcAttr{Dir: dir, Env: env, Files: files}
 	j.mu.Lock()
 	for {
 		if j.ended {
@@ -246,32 +244,30 @@ func (j *ipJob) start(path string, args []string, dir string, env []string, file
 		if j.pgid == 0 {
 			// Lead a new group. Holding the lock makes the other commands
 			// of a pipeline wait for the group to exist, and join it.
-			attr.Sys = &syscall.SysProcAttr{Setpgid: true}
-			proc, err := os.StartProcess(path, args, attr)
+			child, err := proc.Start(0, path, args, attr)
 			if err != nil {
 				j.mu.Unlock()
 				return nil, err
 			}
-			j.pgid = proc.Pid
-			j.pgids = append(j.pgids, proc.Pid)
-			j.ip.groups.add(proc.Pid)
+			j.pgid = child.Pid
+			j.pgids = append(j.pgids, child.Pid)
+			j.ip.groups.Add(child.Pid)
 			j.watch()
 			j.mu.Unlock()
-			return proc, nil
+			return child, nil
 		}
 		pgid := j.pgid
 		j.mu.Unlock()
-		attr.Sys = &syscall.SysProcAttr{Setpgid: true, Pgid: pgid}
-		proc, err := os.StartProcess(path, args, attr)
+		child, err := proc.Start(pgid, path, args, attr)
 		j.mu.Lock()
 		if err == nil {
 			if j.ended || j.stopping {
 				// The job ended or is being stopped while this one
 				// started: it gets what the group got.
-				_ = syscall.Kill(proc.Pid, syscall.SIGKILL)
+				_ = syscall.Kill(child.Pid, syscall.SIGKILL)
 			}
 			j.mu.Unlock()
-			return proc, nil
+			return child, nil
 		}
 		if !errors.Is(err, syscall.EPERM) && !errors.Is(err, syscall.ESRCH) {
 			j.mu.Unlock()
@@ -303,14 +299,14 @@ func (j *ipJob) stop() {
 	j.stopping = true
 	finished := j.finished
 	j.mu.Unlock()
-	j.ip.TermSeq.run(func(sig syscall.Signal) bool {
+	j.ip.TermSeq.Run(func(sig syscall.Signal) bool {
 		j.mu.Lock()
 		defer j.mu.Unlock()
 		if j.finished != finished || j.ended {
 			return false // the job ended (and its state may serve the next job)
 		}
 		for _, g := range j.pgids {
-			_ = syscall.Kill(-g, sig)
+			proc.SignalGroup(g, sig)
 		}
 		return true
 	}, finished)
@@ -329,8 +325,8 @@ func (j *ipJob) end() {
 	}
 	j.mu.Unlock()
 	for _, g := range pgids {
-		_ = syscall.Kill(-g, syscall.SIGKILL)
-		j.ip.groups.remove(g)
+		proc.SignalGroup(g, syscall.SIGKILL)
+		j.ip.groups.Remove(g)
 	}
 }
 
@@ -344,7 +340,7 @@ func (j *ipJob) drainAfter(streams []*stream) {
 	if len(streams) == 0 {
 		return
 	}
-	deadline := time.NewTimer(drainGrace)
+	deadline := time.NewTimer(proc.DrainGrace)
 	defer deadline.Stop()
 	expired := false
 	for _, s := range streams {
@@ -405,7 +401,7 @@ func (s *stream) await(stop <-chan struct{}) {
 		return
 	case <-stop:
 	}
-	t := time.NewTimer(drainGrace)
+	t := time.NewTimer(proc.DrainGrace)
 	defer t.Stop()
 	select {
 	case <-s.done:
@@ -419,19 +415,7 @@ func (s *stream) await(stop <-chan struct{}) {
 // copy reads the pipe to EOF; a failing writer does not stop the reading,
 // so that the command never blocks on a full pipe.
 func (s *stream) copy() {
-	bp := copyBufs.Get().(*[]byte)
-	buf := *bp
-	var werr error
-	for {
-		n, err := s.r.Read(buf)
-		if n > 0 && werr == nil {
-			_, werr = s.w.Write(buf[:n])
-		}
-		if err != nil {
-			break
-		}
-	}
+	proc.Copy(s.w, s.r)
 	s.r.Close()
-	copyBufs.Put(bp)
 	close(s.done)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -285,7 +286,7 @@ func TestInProcessStop(t *testing.T) {
 	dir := t.TempDir()
 	pidfile := filepath.Join(dir, "pids")
 	ip := newIP(t, []string{`sh -c 'sleep 100 & echo $! >> ` + pidfile + `; echo $$ >> ` + pidfile + `; wait'; echo after; : {}`}, template.Options{}, false)
-	ip.TermSeq = TermSeq{{syscall.SIGTERM, time.Second}, {syscall.SIGKILL, 0}}
+	ip.TermSeq = proc.TermSeq{{Signal: syscall.SIGTERM, Wait: time.Second}, {Signal: syscall.SIGKILL, Wait: 0}}
 	defer ip.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan job.Outcome)
@@ -316,7 +317,7 @@ func TestInProcessLeftovers(t *testing.T) {
 
 	pidfile2 := filepath.Join(dir, "pids2")
 	ip2 := newIP(t, []string{`sh -c 'trap "" TERM; echo $$ >> ` + pidfile2 + `; while :; do sleep 0.05; done'; : {}`}, template.Options{}, false)
-	ip2.TermSeq = TermSeq{{syscall.SIGTERM, time.Minute}, {syscall.SIGKILL, 0}}
+	ip2.TermSeq = proc.TermSeq{{Signal: syscall.SIGTERM, Wait: time.Minute}, {Signal: syscall.SIGKILL, Wait: 0}}
 	defer ip2.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan job.Outcome)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 func runArgv(t *testing.T, ctx context.Context, argv ...string) (job.Outcome, string, string) {
@@ -148,7 +149,7 @@ func TestCancelStopsWholeGroup(t *testing.T) {
 
 func TestTermSeqEscalatesToKill(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &Process{TermSeq: TermSeq{{syscall.SIGTERM, 100 * time.Millisecond}, {syscall.SIGKILL, 0}}}
+	p := &Process{TermSeq: proc.TermSeq{{Signal: syscall.SIGTERM, Wait: 100 * time.Millisecond}, {Signal: syscall.SIGKILL, Wait: 0}}}
 	var out bytes.Buffer
 	done := make(chan job.Outcome)
 	go func() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -45,7 +46,7 @@ type Remote struct {
 	// Shell runs shell commands on the remote side.
 	Shell string
 	// TermSeq stops a job; the remote wrapper sends it there.
-	TermSeq TermSeq
+	TermSeq proc.TermSeq
 	// Warn receives one line when a host leaves the rotation.
 	Warn io.Writer
 
@@ -58,7 +59,7 @@ type Remote struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed when a host frees a slot or fails
-	groups  groups        // the ssh clients' process groups
+	groups  proc.Groups   // the ssh clients' process groups
 }
 
 // errAllDown is the run's end when no host is left.
@@ -239,7 +240,7 @@ func (r *Remote) firstSignal() string {
 // KillAll kills every ssh client at once (the second Ctrl-C): the remote
 // wrappers see their stdin end and stop their jobs.
 func (r *Remote) KillAll(sig syscall.Signal) {
-	r.groups.signal(sig)
+	r.groups.Signal(sig)
 	job.KillAll(r.Local, sig)
 }
 

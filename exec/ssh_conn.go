@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 const (
@@ -54,7 +55,7 @@ func (r *Remote) Start() (int, error) {
 		r.Shell = "sh"
 	}
 	if r.TermSeq == nil {
-		r.TermSeq = DefaultTermSeq
+		r.TermSeq = proc.DefaultTermSeq
 	}
 	r.changed = make(chan struct{})
 	r.ignore, r.seqArgs = remoteTermSeq(r.TermSeq)
@@ -184,7 +185,7 @@ func (r *Remote) probe(h *Host) (int, error) {
 	defer cancel()
 	argv := append(r.sshArgs(h), "--", probeCommand)
 	cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = proc.GroupAttr(0)
 	cmd.WaitDelay = sshDrainGrace
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -232,9 +233,8 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 		}
 	}
 	inR, inW, outR, outW, errR, errW := files[0], files[1], files[2], files[3], files[4], files[5]
-	proc, err := os.StartProcess(r.sshPath, argv, &os.ProcAttr{
+	child, err := proc.Start(0, r.sshPath, argv, os.ProcAttr{
 		Files: []*os.File{inR, outW, errW},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	inR.Close()
 	outW.Close()
@@ -243,11 +243,11 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 		inW.Close()
 		outR.Close()
 		errR.Close()
-		return startError(r.sshPath, err), nil
+		return proc.StartError(r.sshPath, err), nil
 	}
-	pgid := proc.Pid
-	r.groups.add(pgid)
-	defer r.groups.remove(pgid)
+	pgid := child.Pid
+	r.groups.Add(pgid)
+	defer r.groups.Remove(pgid)
 
 	// The connection's stdin is the job's lifeline: closing it stops the
 	// job on the remote side (remoteWrapper).
@@ -271,15 +271,15 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 		select {
 		case <-finished:
 		case <-timer.C:
-			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			proc.SignalGroup(pgid, syscall.SIGKILL)
 		}
 	})
 
 	mw := newMarkerWriter(keepOpen{t.Stderr}, r.token)
 	copied := make(chan struct{}, 2)
-	go copyStream(keepOpen{t.Stdout}, outR, copied)
-	go copyStream(mw, errR, copied)
-	state, waitErr := proc.Wait()
+	go proc.CopyStream(keepOpen{t.Stdout}, outR, copied)
+	go proc.CopyStream(mw, errR, copied)
+	state, waitErr := child.Wait()
 	awaitSSHStreams(copied, outR, errR)
 	close(finished)
 	cancelStop()
@@ -358,7 +358,7 @@ func (r *Remote) Close() error {
 			defer cancel()
 			argv := r.sshArgs(h, "-O", "exit")
 			cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			cmd.SysProcAttr = proc.GroupAttr(0)
 			_ = cmd.Run()
 		}()
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 func TestParseLogin(t *testing.T) {
@@ -94,7 +95,7 @@ func TestMarkerWriter(t *testing.T) {
 }
 
 func TestRemoteTermSeq(t *testing.T) {
-	seq, err := ParseTermSeq("INT,1.5s,TERM,200,KILL")
+	seq, err := proc.ParseTermSeq("INT,1.5s,TERM,200,KILL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestRemoteTermSeq(t *testing.T) {
 // The remote command line runs under any POSIX login shell: run it here
 // with sh -c, as sshd would, and check what the job gets and reports.
 func TestRemoteWrapper(t *testing.T) {
-	seq, _ := ParseTermSeq("TERM,200,KILL")
+	seq, _ := proc.ParseTermSeq("TERM,200,KILL")
 	r := &Remote{Shell: "sh", token: "TOK"}
 	r.ignore, r.seqArgs = remoteTermSeq(seq)
 	h := &Host{Name: "h1"}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -89,7 +90,7 @@ func (r *Remote) remoteCommand(h *Host, t *job.Task, cmd job.Command) string {
 // remoteTermSeq turns a termination sequence into the wrapper's arguments:
 // the signals its shells must ignore or catch (never empty) and the
 // SIGNAL SECONDS pairs.
-func remoteTermSeq(seq TermSeq) (ignore string, args []string) {
+func remoteTermSeq(seq proc.TermSeq) (ignore string, args []string) {
 	names := []string{"HUP"}
 	for _, st := range seq {
 		name := strings.TrimPrefix(sshSignalName(st.Signal), "SIG")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 // Timeout is --timeout: a fixed duration, or a percentage of the median
@@ -25,7 +27,7 @@ func ParseTimeout(s string) (Timeout, error) {
 		}
 		return Timeout{Percent: f}, nil
 	}
-	d, err := ParseDuration(s, time.Second)
+	d, err := proc.ParseDuration(s, time.Second)
 	if err != nil {
 		return Timeout{}, fmt.Errorf("--timeout: %w", err)
 	}

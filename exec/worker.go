@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -39,11 +40,16 @@ type Persistent struct {
 	// Command is the worker command; it is expanded per slot ({%}) and must
 	// not depend on a record.
 	Command *template.Template
-	// Shell runs the expanded Command with Process.Shell -c instead of as
-	// an argv.
+	// Shell runs the expanded Command with ShellPath -c instead of as an
+	// argv.
 	Shell bool
-	// Process gives the shell, the termination sequence and the environment.
-	Process *Process
+	// ShellPath is the shell of a Shell command: sh when empty ($PMAP_SHELL,
+	// --shell).
+	ShellPath string
+	// TermSeq stops a worker: one whose record was stopped (--timeout,
+	// --halt now, a signal), and at Close one that does not exit on EOF
+	// (proc.DefaultTermSeq when nil).
+	TermSeq proc.TermSeq
 	// Restarts is how many times in a row a slot's worker may end on its
 	// own (die, exit, close its stdout) and be started again; one more and
 	// the run is aborted. A record answered resets the count.
@@ -55,9 +61,13 @@ type Persistent struct {
 	// (WorkerExitGrace when 0).
 	ExitGrace time.Duration
 
+	initOnce sync.Once
+	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	paths    proc.PathCache
+
 	mu     sync.Mutex
 	slots  []*workerSlot // index slot-1
-	groups groups
+	groups proc.Groups
 	errMu  sync.Mutex // serialises Stderr writes
 }
 
@@ -83,7 +93,7 @@ func (p *Persistent) slot(n int) *workerSlot {
 }
 
 // KillAll sends sig to every worker's process group: the second Ctrl-C.
-func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.signal(sig) }
+func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
 
 // Run implements Runner: it sends the job's record to the slot's worker
 // and copies the answer line to t.Stdout.
@@ -130,9 +140,9 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	}
 	s.w = nil
 	if errors.Is(err, errWorkerStopped) {
-		w.stop(p.Process.TermSeq)
+		w.stop(p.TermSeq)
 		w.release(p)
-		o := outcomeOf(w.state, true)
+		o := proc.OutcomeOf(w.state, true)
 		if w.waitErr != nil {
 			o = job.Outcome{Status: job.StatusError, Exit: -1, Err: w.waitErr, Stopped: true}
 		}
@@ -140,18 +150,18 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 			// It exited on the signal rather than dying of it: still
 			// stopped by pmap, and the record has no answer.
 			o.Status, o.Exit = job.StatusSignal, -1
-			if o.Signal == "" && len(p.Process.TermSeq) > 0 {
-				o.Signal = signalName(p.Process.TermSeq[0].Signal)
+			if o.Signal == "" && len(p.TermSeq) > 0 {
+				o.Signal = proc.SignalName(p.TermSeq[0].Signal)
 			}
 		}
 		return o
 	}
 	// The worker ended with the record (or could not take it).
-	reason := w.died(p.Process.TermSeq)
+	reason := w.died(p.TermSeq)
 	w.release(p)
 	o := job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
 	if w.state != nil {
-		st := outcomeOf(w.state, false)
+		st := proc.OutcomeOf(w.state, false)
 		o.Signal = st.Signal
 		if st.Status == job.StatusFailed {
 			o.Exit = st.Exit
@@ -182,7 +192,7 @@ func (p *Persistent) Close() error {
 		if w := s.w; w != nil {
 			s.w = nil
 			wg.Go(func() {
-				w.finish(p.Process.TermSeq, cmp.Or(p.ExitGrace, WorkerExitGrace))
+				w.finish(p.TermSeq, cmp.Or(p.ExitGrace, WorkerExitGrace))
 				w.release(p)
 			})
 		}

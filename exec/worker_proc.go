@@ -11,9 +11,8 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -40,12 +39,23 @@ type worker struct {
 	fired       chan struct{}
 }
 
+// init reads what every worker's start needs, once.
+func (p *Persistent) init() {
+	p.initOnce.Do(func() {
+		p.env = proc.BaseEnv(os.Environ())
+		if p.ShellPath == "" {
+			p.ShellPath = "sh"
+		}
+		if p.TermSeq == nil {
+			p.TermSeq = proc.DefaultTermSeq
+		}
+	})
+}
+
 // start starts the worker of slot in its own process group. On failure it
 // returns a nil worker and the outcome for the record.
 func (p *Persistent) start(slot int) (*worker, job.Outcome) {
-	if err := p.Process.init(); err != nil {
-		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-	}
+	p.init()
 	d := &template.Data{Records: []input.Record{{}}, Slot: slot}
 	cmd, err := p.Command.Command(d)
 	if err != nil {
@@ -53,14 +63,14 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	}
 	argv := cmd.Argv
 	if cmd.IsShell() {
-		argv = []string{p.Process.Shell, "-c", "--", cmd.Script}
+		argv = []string{p.ShellPath, "-c", "--", cmd.Script}
 	}
 	if len(argv) == 0 || argv[0] == "" {
 		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("empty command")}
 	}
-	path, err := p.Process.lookPath(argv[0])
+	path, err := p.paths.LookPath(argv[0])
 	if err != nil {
-		return nil, startError(argv[0], err)
+		return nil, proc.StartError(argv[0], err)
 	}
 
 	var pipes [3][2]*os.File // stdin, stdout, stderr: read end, write end
@@ -70,11 +80,10 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 			return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 		}
 	}
-	env := append(slices.Clip(p.Process.env), "PMAP_SLOT="+strconv.Itoa(slot))
-	proc, err := os.StartProcess(path, argv, &os.ProcAttr{
+	env := append(slices.Clip(p.env), "PMAP_SLOT="+strconv.Itoa(slot))
+	child, err := proc.Start(0, path, argv, os.ProcAttr{
 		Env:   env,
 		Files: []*os.File{pipes[0][0], pipes[1][1], pipes[2][1]},
-		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	})
 	// The worker's ends are its own now.
 	pipes[0][0].Close()
@@ -84,10 +93,10 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		pipes[0][1].Close()
 		pipes[1][0].Close()
 		pipes[2][0].Close()
-		return nil, startError(argv[0], err)
+		return nil, proc.StartError(argv[0], err)
 	}
 	w := &worker{
-		pgid:    proc.Pid,
+		pgid:    child.Pid,
 		in:      pipes[0][1],
 		out:     pipes[1][0],
 		errR:    pipes[2][0],
@@ -98,9 +107,9 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	w.bw = bufio.NewWriterSize(w.in, syncWriteMax)
 	w.br = bufio.NewReaderSize(w.out, 64<<10)
 	w.interruptFn = w.interrupt
-	p.groups.add(w.pgid)
+	p.groups.Add(w.pgid)
 	go func() {
-		w.state, w.waitErr = proc.Wait()
+		w.state, w.waitErr = child.Wait()
 		close(w.exited)
 	}()
 	go p.copyLines(w.errR, w.errDone)
@@ -205,7 +214,7 @@ func (w *worker) endReason() string {
 	if w.waitErr != nil {
 		return w.waitErr.Error()
 	}
-	o := outcomeOf(w.state, false)
+	o := proc.OutcomeOf(w.state, false)
 	if o.Err == nil {
 		return "exit status 0"
 	}
@@ -215,8 +224,8 @@ func (w *worker) endReason() string {
 // died is called when the worker did not answer a record: it waits a
 // moment for it to exit (stops it if it only closed a pipe) and says what
 // happened.
-func (w *worker) died(seq TermSeq) string {
-	t := time.NewTimer(drainGrace)
+func (w *worker) died(seq proc.TermSeq) string {
+	t := time.NewTimer(proc.DrainGrace)
 	defer t.Stop()
 	select {
 	case <-w.exited:
@@ -229,15 +238,15 @@ func (w *worker) died(seq TermSeq) string {
 
 // stop sends the termination sequence to the worker's group and waits for
 // the worker to exit.
-func (w *worker) stop(seq TermSeq) {
-	seq.stop(w.pgid, w.exited)
+func (w *worker) stop(seq proc.TermSeq) {
+	seq.Stop(w.pgid, w.exited)
 	<-w.exited
 }
 
 // finish ends the worker at the end of the run: EOF on its stdin,
 // grace to exit, then the termination sequence. What it still writes on
 // stdout has no record to go to and is dropped.
-func (w *worker) finish(seq TermSeq, grace time.Duration) {
+func (w *worker) finish(seq proc.TermSeq, grace time.Duration) {
 	w.in.Close()
 	go io.Copy(io.Discard, w.br)
 	t := time.NewTimer(grace)
@@ -253,12 +262,12 @@ func (w *worker) finish(seq TermSeq, grace time.Duration) {
 // process group is killed (no worker outlives its own life), its pipes
 // are closed, and its last stderr lines are written out.
 func (w *worker) release(p *Persistent) {
-	_ = syscall.Kill(-w.pgid, syscall.SIGKILL)
-	p.groups.remove(w.pgid)
+	proc.SignalGroup(w.pgid, syscall.SIGKILL)
+	p.groups.Remove(w.pgid)
 	w.in.Close()
 	w.out.Close()
 	// A process that escaped the group (setsid) may hold stderr open.
-	t := time.NewTimer(drainGrace)
+	t := time.NewTimer(proc.DrainGrace)
 	defer t.Stop()
 	select {
 	case <-w.errDone:
@@ -267,12 +276,4 @@ func (w *worker) release(p *Persistent) {
 		<-w.errDone
 	}
 	w.errR.Close()
-}
-
-// signalName is "SIGTERM" for syscall.SIGTERM.
-func signalName(sig syscall.Signal) string {
-	if name := unix.SignalName(sig); name != "" {
-		return name
-	}
-	return "signal " + strconv.Itoa(int(sig))
 }

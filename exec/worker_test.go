@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -48,7 +49,7 @@ func newTestWorkers(t *testing.T, script string, restarts int) (*Persistent, *lo
 		t.Fatal(err)
 	}
 	stderr := &lockedBuffer{}
-	p.Process = &Process{TermSeq: TermSeq{{syscall.SIGTERM, 200 * time.Millisecond}, {syscall.SIGKILL, 0}}}
+	p.TermSeq = proc.TermSeq{{Signal: syscall.SIGTERM, Wait: 200 * time.Millisecond}, {Signal: syscall.SIGKILL, Wait: 0}}
 	p.Stderr = stderr
 	p.ExitGrace = 300 * time.Millisecond
 	t.Cleanup(func() { p.Close() })
@@ -167,7 +168,6 @@ func TestWorkerCannotStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Process = &Process{}
 	o, _ := send(p, context.Background(), 1, "r")
 	if o.Status != job.StatusError || o.Exit != 127 || o.Abort == nil || o.Abort.Error() != "worker 1: pmap-no-such-worker: command not found" {
 		t.Fatalf("%+v", o)
@@ -241,7 +241,6 @@ func BenchmarkWorkerCat(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p.Process = &Process{}
 	defer p.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

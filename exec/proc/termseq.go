@@ -1,8 +1,7 @@
-package exec
+package proc
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -10,11 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TermSeq is how a job is stopped: signals sent to its process group, each
-// followed by a wait for the job to end.
+// TermSeq is how a job is stopped (--termseq): signals sent to its process
+// group, each followed by a wait for the job to end.
 type TermSeq []TermStep
 
-// TermStep is one signal and how long to wait after it.
+// TermStep is one signal of a TermSeq and how long to wait after it.
 type TermStep struct {
 	Signal syscall.Signal
 	Wait   time.Duration
@@ -54,36 +53,20 @@ func ParseTermSeq(s string) (TermSeq, error) {
 	return seq, nil
 }
 
-// ParseDuration accepts Go durations ("1.5s", "2m") and bare numbers in unit.
-func ParseDuration(s string, unit time.Duration) (time.Duration, error) {
-	if f, err := strconv.ParseFloat(s, 64); err == nil {
-		if f < 0 {
-			return 0, fmt.Errorf("duration %q is negative", s)
-		}
-		return time.Duration(f * float64(unit)), nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration (like 1.5s, 2m or a number)", s)
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("duration %q is negative", s)
-	}
-	return d, nil
-}
-
-// stop sends the sequence to process group pgid until done is closed.
-func (seq TermSeq) stop(pgid int, done <-chan struct{}) {
-	seq.run(func(sig syscall.Signal) bool {
-		_ = syscall.Kill(-pgid, sig)
+// Stop sends the sequence to process group pgid until done is closed.
+func (seq TermSeq) Stop(pgid int, done <-chan struct{}) {
+	seq.Run(func(sig syscall.Signal) bool {
+		SignalGroup(pgid, sig)
 		return true
 	}, done)
 }
 
-// run sends each signal of the sequence with send, waiting after each as
+// Run sends each signal of the sequence with send, waiting after each as
 // the sequence says, until done is closed or send reports (false) that
-// there is nothing left to stop.
-func (seq TermSeq) run(send func(syscall.Signal) bool, done <-chan struct{}) {
+// there is nothing left to stop. It is Stop for a job whose processes are
+// in several groups (the in-process shell's), which must each get every
+// signal at once.
+func (seq TermSeq) Run(send func(syscall.Signal) bool, done <-chan struct{}) {
 	for _, step := range seq {
 		select {
 		case <-done:
