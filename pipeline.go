@@ -19,6 +19,7 @@ import (
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/proc"
+	"github.com/pmap-dev/pmap/exec/process"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
@@ -39,7 +40,7 @@ type config struct {
 	workers int
 	dryRun  bool
 	verbose bool
-	process *exec.Process
+	process *process.Process
 	output  output.Options
 
 	timeout    exec.Timeout
@@ -205,7 +206,7 @@ func configure(c *cli.Context, given map[string]bool) (*config, error) {
 	if err != nil {
 		return nil, usagef("", "--termseq: %v", err)
 	}
-	cfg.process = &exec.Process{Shell: c.String("shell"), TermSeq: termSeq}
+	cfg.process = &process.Process{Shell: c.String("shell"), TermSeq: termSeq}
 
 	format, err := output.ParseFormat(c.String("format"))
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/process"
 )
 
 // forwardProbe remembers the second Ctrl-C and the end of the run.
@@ -39,8 +40,8 @@ func TestWrappersPassKillAllAndClose(t *testing.T) {
 		}
 	}
 	// A runner without either has nothing to do.
-	job.KillAll(&Process{}, syscall.SIGKILL)
-	if err := job.Close(&Process{}); err != nil {
+	job.KillAll(&process.Process{}, syscall.SIGKILL)
+	if err := job.Close(&process.Process{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,8 +1,9 @@
-package exec
+package process
 
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -200,5 +201,38 @@ func TestShellCommand(t *testing.T) {
 	o := p.Run(context.Background(), &job.Task{Job: &job.Job{Seq: 1}, Slot: 1, Command: job.Command{Script: "echo a | tr a b"}, Stdout: &out, Stderr: &out})
 	if o.Status != job.StatusOK || out.String() != "b\n" {
 		t.Fatalf("%+v %q", o, out.String())
+	}
+}
+
+// TestPipeProcess feeds blocks to real processes, including one that does
+// not read its stdin and one that reads only part of a large block: neither
+// may hang.
+func TestPipeProcess(t *testing.T) {
+	p := &Process{}
+	big := strings.Repeat("0123456789abcdef\n", 1<<16) // 1 MiB+, more than a pipe holds
+	for _, tc := range []struct {
+		argv  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"wc", "-l"}, "a\nb\nc\n", "3"},
+		{[]string{"true"}, big, ""},
+		{[]string{"head", "-c", "3"}, big, "012"},
+		{[]string{"wc", "-c"}, big, "1114112"},
+	} {
+		var out strings.Builder
+		o := p.Run(context.Background(), &job.Task{
+			Job:     &job.Job{Seq: 1, Stdin: []byte(tc.stdin)},
+			Slot:    1,
+			Command: job.Command{Argv: tc.argv},
+			Stdout:  &out,
+			Stderr:  io.Discard,
+		})
+		if o.Status != job.StatusOK {
+			t.Errorf("%v: %s %v", tc.argv, o.Status, o.Err)
+		}
+		if got := strings.TrimSpace(out.String()); got != tc.want {
+			t.Errorf("%v: output %q, want %q", tc.argv, got, tc.want)
+		}
 	}
 }
