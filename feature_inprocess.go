@@ -5,7 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/inprocess"
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/template"
@@ -30,8 +30,8 @@ func newInProcess(c *cli.Context, words []string, opts template.Options, multi b
 	}
 	v, err := template.CompileVars(words, opts)
 	if err == nil {
-		var ip *exec.InProcess
-		if ip, err = exec.NewInProcess(v, multi); err == nil {
+		var ip *inprocess.InProcess
+		if ip, err = inprocess.New(v, multi); err == nil {
 			if auto && ip.ShellOnly() != "" {
 				return nil, nil
 			}

@@ -23,7 +23,7 @@ type PipeRunner struct {
 	attempts map[*job.Job]int // attempts run so far, for jobs that may retry
 }
 
-// Run implements Runner. The wrapped runner gets its own copy of the job,
+// Run implements job.Runner. The wrapped runner gets its own copy of the job,
 // because its goroutines may still read the block after Run returns (a job
 // that exited without reading its stdin).
 func (p *PipeRunner) Run(ctx context.Context, t *job.Task) job.Outcome {

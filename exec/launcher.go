@@ -56,7 +56,7 @@ type Launched struct {
 	Runner job.Runner
 }
 
-// Run implements Runner. The job's record keeps the command without the
+// Run implements job.Runner. The job's record keeps the command without the
 // launcher.
 func (l *Launched) Run(ctx context.Context, t *job.Task) job.Outcome {
 	cmd, err := l.Launcher.Wrap(t.Job, t.Slot, "", t.Command)

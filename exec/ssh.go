@@ -65,7 +65,7 @@ type Remote struct {
 // errAllDown is the run's end when no host is left.
 var errAllDown = errors.New("every --ssh host is down")
 
-// Run implements Runner: it runs the job on a host of its slot, or on
+// Run implements job.Runner: it runs the job on a host of its slot, or on
 // another while that one is down or full, and moves it to another host
 // when its host fails at the ssh level.
 func (r *Remote) Run(ctx context.Context, t *job.Task) job.Outcome {

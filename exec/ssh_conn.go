@@ -371,7 +371,7 @@ func (r *Remote) Close() error {
 	return nil
 }
 
-// keepOpen hides a writer's Close from copyStream: the job may move to
+// keepOpen hides a writer's Close from proc.CopyStream: the job may move to
 // another host and write there; Remote closes the writers at the end.
 type keepOpen struct {
 	w interface{ Write([]byte) (int, error) }

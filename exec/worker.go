@@ -95,7 +95,7 @@ func (p *Persistent) slot(n int) *workerSlot {
 // KillAll sends sig to every worker's process group: the second Ctrl-C.
 func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
 
-// Run implements Runner: it sends the job's record to the slot's worker
+// Run implements job.Runner: it sends the job's record to the slot's worker
 // and copies the answer line to t.Stdout.
 func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	defer closeWriters(t)

@@ -47,7 +47,7 @@ func (p *Process) init() error {
 // Ctrl-C, which must not wait for a termination sequence.
 func (p *Process) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
 
-// Run implements Runner.
+// Run implements job.Runner.
 func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if err := p.init(); err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}

@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"os"
@@ -90,10 +90,10 @@ func varName(i int, array bool) string {
 	return template.VarPrefix + strconv.Itoa(i)
 }
 
-// ipEnv is the environment of one slot's interpreter: pmap's, plus the
+// slotEnv is the environment of one slot's interpreter: pmap's, plus the
 // job's PMAP_SEQ, PMAP_SLOT and PMAP_KEY (exported, so external commands
 // get them) and the template's variables (not exported).
-type ipEnv struct {
+type slotEnv struct {
 	base           *baseEnv
 	seq, slot, key string
 	vals           template.Values
@@ -109,7 +109,7 @@ func local(s string) expand.Variable {
 }
 
 // Get implements expand.Environ.
-func (e *ipEnv) Get(name string) expand.Variable {
+func (e *slotEnv) Get(name string) expand.Variable {
 	switch name {
 	case "PMAP_SEQ":
 		return exported(e.seq)
@@ -156,7 +156,7 @@ func varIndex(s string) (int, bool) {
 }
 
 // Each implements expand.Environ.
-func (e *ipEnv) Each(f func(name string, vr expand.Variable) bool) {
+func (e *slotEnv) Each(f func(name string, vr expand.Variable) bool) {
 	for i := range e.base.each {
 		if !f(e.base.each[i].name, e.base.each[i].vr) {
 			return
@@ -182,7 +182,7 @@ func (e *ipEnv) Each(f func(name string, vr expand.Variable) bool) {
 
 // same reports whether vr is what e itself holds for name, so that an
 // external command's environment need not be rebuilt for it.
-func (e *ipEnv) same(name string, vr expand.Variable) bool {
+func (e *slotEnv) same(name string, vr expand.Variable) bool {
 	var want expand.Variable
 	switch {
 	case proc.IsJobVar(name):
@@ -204,7 +204,7 @@ func (e *ipEnv) same(name string, vr expand.Variable) bool {
 // environ returns the environment for an external command started with
 // env, the interpreter's view (which includes the job's assignments and
 // exports).
-func (e *ipEnv) environ(env expand.Environ) []string {
+func (e *slotEnv) environ(env expand.Environ) []string {
 	changed := false
 	env.Each(func(name string, vr expand.Variable) bool {
 		if !e.same(name, vr) {

@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"strings"
@@ -44,7 +44,7 @@ func TestInProcessRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := NewInProcess(v, false); err != errSplitValue {
+		if _, err := New(v, false); err != errSplitValue {
 			t.Errorf("%q: %v, want errSplitValue", tmpl, err)
 		}
 	}
@@ -53,7 +53,7 @@ func TestInProcessRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := NewInProcess(v, false); err != errPatternValue {
+		if _, err := New(v, false); err != errPatternValue {
 			t.Errorf("%q: %v, want errPatternValue", tmpl, err)
 		}
 	}
@@ -62,7 +62,7 @@ func TestInProcessRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := NewInProcess(v, false); err != nil {
+		if _, err := New(v, false); err != nil {
 			t.Errorf("%q: %v", tmpl, err)
 		}
 	}

@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const fileBuffer = 32 << 10
 // (exec >f keeps a file open past its statement).
 func (ip *InProcess) openFile(ctx context.Context, path string, flag int, perm os.FileMode) (io.ReadWriteCloser, error) {
 	hc := interp.HandlerCtx(ctx)
-	js, _ := ctx.Value(jobKey{}).(*ipJob)
+	js, _ := ctx.Value(jobKey{}).(*jobState)
 	if js != nil {
 		js.flushFiles()
 	}
@@ -147,7 +147,7 @@ func (b *bufFile) Close() error {
 
 // statFile is the interpreter's stat handler ([ -s f ], globs).
 func (ip *InProcess) statFile(ctx context.Context, path string, follow bool) (fs.FileInfo, error) {
-	if js, _ := ctx.Value(jobKey{}).(*ipJob); js != nil {
+	if js, _ := ctx.Value(jobKey{}).(*jobState); js != nil {
 		js.flushFiles()
 	}
 	if follow {
@@ -157,7 +157,7 @@ func (ip *InProcess) statFile(ctx context.Context, path string, follow bool) (fs
 }
 
 // flushFiles writes what the job's open files hold.
-func (j *ipJob) flushFiles() {
+func (j *jobState) flushFiles() {
 	j.mu.Lock()
 	files := j.files
 	j.mu.Unlock()
@@ -168,7 +168,7 @@ func (j *ipJob) flushFiles() {
 
 // closeFiles closes the files the job's redirections left open (exec >f
 // keeps its file for the rest of the program).
-func (j *ipJob) closeFiles() {
+func (j *jobState) closeFiles() {
 	j.mu.Lock()
 	files := j.files
 	j.files = nil

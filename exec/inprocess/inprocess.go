@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"context"
@@ -59,8 +59,8 @@ type InProcess struct {
 	groups   proc.Groups    // every running job's process groups, for KillAll
 
 	slotMu sync.Mutex
-	slots  map[int]*ipSlot
-	spare  []*ipSlot // made for a slot already busy
+	slots  map[int]*slot
+	spare  []*slot // made for a slot already busy
 	closed bool
 }
 
@@ -85,11 +85,11 @@ func mustParse(src string) *syntax.File {
 	return f
 }
 
-// NewInProcess prepares the backend for a template compiled with
+// New prepares the backend for a template compiled with
 // template.CompileVars; multi is set for -N/-X jobs. It fails when the
 // interpreter cannot parse the program, or when a value could not reach it
 // intact.
-func NewInProcess(v *template.Vars, multi bool) (*InProcess, error) {
+func New(v *template.Vars, multi bool) (*InProcess, error) {
 	ip := &InProcess{vars: v, multi: multi, progs: map[int]*syntax.File{}}
 	// Checks need a program; with repeated words one record stands for all.
 	f, err := parseProgram(v.Script(1))
@@ -173,7 +173,7 @@ func (ip *InProcess) program(reps int) (*syntax.File, error) {
 	return f, nil
 }
 
-// Run implements Runner. The job runs on its slot's own goroutine, whose
+// Run implements job.Runner. The job runs on its slot's own goroutine, whose
 // stack has grown to what the interpreter needs once: a new goroutine per
 // job would grow it again every time.
 func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
@@ -183,7 +183,7 @@ func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if ctx.Err() != nil {
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
-	s, err := ip.slot(t.Slot)
+	s, err := ip.acquire(t.Slot)
 	if err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
@@ -197,7 +197,7 @@ func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 }
 
 // loop runs the slot's jobs until the backend is closed.
-func (s *ipSlot) loop(ip *InProcess) {
+func (s *slot) loop(ip *InProcess) {
 	for range s.start {
 		s.out = ip.runJob(s, s.ctx, s.task)
 		s.done <- struct{}{}
@@ -205,7 +205,7 @@ func (s *ipSlot) loop(ip *InProcess) {
 }
 
 // runJob runs task t on slot s.
-func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *job.Task) job.Outcome {
+func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outcome {
 	engineCtx := ctx
 	// The slot holds the job's data: on the stack it would escape.
 	d := &s.data
@@ -258,7 +258,7 @@ func (ip *InProcess) runJob(s *ipSlot, ctx context.Context, t *job.Task) job.Out
 		// Background statements run with the job's context, cancelled when
 		// the job ends so that none outlives it; a straggler keeps its own
 		// job state.
-		js = &ipJob{}
+		js = &jobState{}
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
@@ -305,7 +305,7 @@ func runSafely(r *interp.Runner, ctx context.Context, prog *syntax.File) (err er
 var errPatternUTF8 = errors.New("a value that is not valid UTF-8 cannot be used by ${x#...}, ${x%...} or ${x/...} in-process; use --backend shell")
 
 // checkValues fails a job whose values the program cannot take.
-func (ip *InProcess) checkValues(env *ipEnv) error {
+func (ip *InProcess) checkValues(env *slotEnv) error {
 	if !ip.patterns {
 		return nil
 	}
@@ -330,9 +330,9 @@ func (ip *InProcess) checkValues(env *ipEnv) error {
 
 // endBackground ends a job whose program has returned while statements it
 // started in the background may still run. Like the output of a shell's
-// background process, they get drainGrace to finish; then the job's
+// background process, they get proc.DrainGrace to finish; then the job's
 // context is cancelled and its processes killed, which ends them.
-func (ip *InProcess) endBackground(r *interp.Runner, js *ipJob, cancel context.CancelFunc) {
+func (ip *InProcess) endBackground(r *interp.Runner, js *jobState, cancel context.CancelFunc) {
 	waited := make(chan struct{})
 	go func() {
 		_ = r.Run(context.Background(), waitAll)
@@ -351,7 +351,7 @@ func (ip *InProcess) endBackground(r *interp.Runner, js *ipJob, cancel context.C
 
 // outcome maps what the interpreter returned to an Outcome, as the process
 // backend would report the same script run by sh.
-func (ip *InProcess) outcome(js *ipJob, err error, stopped bool) job.Outcome {
+func (ip *InProcess) outcome(js *jobState, err error, stopped bool) job.Outcome {
 	if err == nil {
 		return job.Outcome{Status: job.StatusOK, Stopped: stopped}
 	}

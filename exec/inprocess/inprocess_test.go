@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"bytes"
@@ -19,9 +19,9 @@ import (
 	"github.com/pmap-dev/pmap/input"
 )
 
-// ipValues are record values that must reach commands as these exact
+// values are record values that must reach commands as these exact
 // bytes, in-process as through sh.
-var ipValues = []string{
+var values = []string{
 	"plain", "a b; touch pwned $(touch pwned)", "$(touch pwned)", "`touch pwned`",
 	"${HOME}", "$HOME", "$((6*7))", "it's", `"double"`, `'; touch pwned; '`,
 	`\`, `\\`, `trailing\`, `\"`, "*", "?", "[a]", "~", "~/x", "-n", "--", "=",
@@ -30,9 +30,9 @@ var ipValues = []string{
 	"é ü 中", "%s %d", "EOF", "a,b", "{a,b}", "\xff\xfe",
 }
 
-// ipTemplates are shell templates run in-process and by sh -c: the
+// templates are shell templates run in-process and by sh -c: the
 // output must be the same.
-var ipTemplates = []string{
+var templates = []string{
 	`printf '[%s]\n' {}`,
 	`printf '[%s]\n' "{}"`,
 	`printf '[%s]\n' '{}'`,
@@ -92,14 +92,14 @@ func runIP(t *testing.T, ip *InProcess, dir string, j *job.Job, slot int) (strin
 func TestInProcessMatchesSh(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
-	for _, tmpl := range ipTemplates {
+	for _, tmpl := range templates {
 		shT, err := template.Compile([]string{tmpl}, template.Options{Mode: template.Shell})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ip := newIP(t, []string{tmpl}, template.Options{}, false)
 		defer ip.Close()
-		for i, v := range ipValues {
+		for i, v := range values {
 			j := &job.Job{Seq: int64(i + 1), Key: "k" + strconv.Itoa(i), Records: []input.Record{{Raw: v}}}
 			d := &template.Data{Records: j.Records, Seq: j.Seq, Slot: 2}
 			script, err := shT.String(d)
@@ -138,7 +138,7 @@ func TestInProcessMultiMatchesSh(t *testing.T) {
 		for n := 1; n <= 4; n++ {
 			var recs []input.Record
 			for i := range n {
-				recs = append(recs, input.Record{Raw: ipValues[(n*7+i)%len(ipValues)]})
+				recs = append(recs, input.Record{Raw: values[(n*7+i)%len(values)]})
 			}
 			j := &job.Job{Seq: int64(n), Key: "k", Records: recs}
 			script, err := shT.String(&template.Data{Records: recs, Multi: true, Seq: j.Seq, Slot: 1})

@@ -1,4 +1,4 @@
-package exec
+package inprocess
 
 import (
 	"context"
@@ -17,9 +17,9 @@ func newIP(tb testing.TB, words []string, opt template.Options, multi bool) *InP
 	if err != nil {
 		tb.Fatalf("CompileVars(%q): %v", words, err)
 	}
-	ip, err := NewInProcess(v, multi)
+	ip, err := New(v, multi)
 	if err != nil {
-		tb.Fatalf("NewInProcess(%q): %v", words, err)
+		tb.Fatalf("New(%q): %v", words, err)
 	}
 	return ip
 }
@@ -58,7 +58,7 @@ func BenchmarkInProcessEchoSlot(b *testing.B) {
 	if err := ip.init(); err != nil {
 		b.Fatal(err)
 	}
-	s, err := ip.slot(1)
+	s, err := ip.acquire(1)
 	if err != nil {
 		b.Fatal(err)
 	}
