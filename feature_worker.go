@@ -6,9 +6,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/exec/worker"
 )
 
 // defaultWorkerRestarts is how many times in a row a slot's worker may end
@@ -19,7 +19,7 @@ const defaultWorkerRestarts = 3
 
 // workerConfig holds the options of persistent workers (--worker).
 type workerConfig struct {
-	runner *exec.Persistent
+	runner *worker.Persistent
 	// display gives each job a command that names its record: the worker
 	// command as written (with {%} kept, so that --resume matches a record
 	// whatever slot ran it) and the record as one more word.
@@ -82,7 +82,7 @@ func (f *workerConfig) configure(c *cli.Context, cfg *config) error {
 	if err != nil {
 		return usagef("", "--worker: %v", err)
 	}
-	if f.runner, err = exec.NewPersistent(t, shell, restarts); err != nil {
+	if f.runner, err = worker.NewPersistent(t, shell, restarts); err != nil {
 		return usagef("use PMAP_SLOT or {%} in the worker; read records from stdin", "--worker: %v", err)
 	}
 

@@ -1,4 +1,4 @@
-package exec
+package worker
 
 import (
 	"bufio"
@@ -124,7 +124,7 @@ func closeAll(pipes [][2]*os.File) {
 }
 
 // exchange writes rec as one line to the worker and copies its answer line
-// to stdout. It returns nil once a whole line is answered, errWorkerStopped
+// to stdout. It returns nil once a whole line is answered, errStopped
 // when ctx ended first (the worker is then in an unknown state), or the
 // error that shows the worker ended or closed a pipe.
 func (w *worker) exchange(ctx context.Context, rec string, stdout io.Writer) error {
@@ -154,7 +154,7 @@ func (w *worker) exchange(ctx context.Context, rec string, stdout io.Writer) err
 			_ = w.out.SetReadDeadline(time.Time{})
 			return nil
 		}
-		return errWorkerStopped
+		return errStopped
 	}
 	if rerr != nil {
 		return rerr

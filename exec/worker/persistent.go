@@ -1,4 +1,4 @@
-package exec
+package worker
 
 import (
 	"bufio"
@@ -18,11 +18,11 @@ import (
 	"github.com/pmap-dev/pmap/input"
 )
 
-// WorkerExitGrace is how long Close waits for a worker to exit after it
+// DefaultExitGrace is how long Close waits for a worker to exit after it
 // got EOF on its stdin before it is sent the termination sequence: long
 // enough for a worker to flush what it keeps, short enough that a worker
 // that ignores EOF does not hold the run.
-const WorkerExitGrace = 5 * time.Second
+const DefaultExitGrace = 5 * time.Second
 
 // syncWriteMax is the largest record line written to a worker from the
 // job's own goroutine. Up to PIPE_BUF bytes fit in the worker's (empty)
@@ -58,7 +58,7 @@ type Persistent struct {
 	// lines of different workers do not mix.
 	Stderr io.Writer
 	// ExitGrace is how long Close waits for a worker to exit after EOF
-	// (WorkerExitGrace when 0).
+	// (DefaultExitGrace when 0).
 	ExitGrace time.Duration
 
 	initOnce sync.Once
@@ -66,28 +66,28 @@ type Persistent struct {
 	paths    proc.PathCache
 
 	mu     sync.Mutex
-	slots  []*workerSlot // index slot-1
+	slots  []*slot // index slot-1
 	groups proc.Groups
 	errMu  sync.Mutex // serialises Stderr writes
 }
 
-// workerSlot is the state of one slot: only the job running on the slot
+// slot is the state of one slot: only the job running on the slot
 // touches it (Close runs after every job ended).
-type workerSlot struct {
+type slot struct {
 	w      *worker
 	deaths int // worker ends in a row without a record answered
 }
 
-// errWorkerStopped marks a worker that pmap stopped (timeout, halt,
+// errStopped marks a worker that pmap stopped (timeout, halt,
 // signal): the record is not the worker's fault.
-var errWorkerStopped = errors.New("worker stopped")
+var errStopped = errors.New("worker stopped")
 
 // slot returns the state of slot n, creating it.
-func (p *Persistent) slot(n int) *workerSlot {
+func (p *Persistent) slot(n int) *slot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for len(p.slots) < n {
-		p.slots = append(p.slots, &workerSlot{})
+		p.slots = append(p.slots, &slot{})
 	}
 	return p.slots[n-1]
 }
@@ -98,7 +98,7 @@ func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
 // Run implements job.Runner: it sends the job's record to the slot's worker
 // and copies the answer line to t.Stdout.
 func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
-	defer closeWriters(t)
+	defer t.CloseWriters()
 	if len(t.Job.Records) != 1 {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
 	}
@@ -139,7 +139,7 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 		return job.Outcome{Status: job.StatusOK}
 	}
 	s.w = nil
-	if errors.Is(err, errWorkerStopped) {
+	if errors.Is(err, errStopped) {
 		w.stop(p.TermSeq)
 		w.release(p)
 		o := proc.OutcomeOf(w.state, true)
@@ -180,7 +180,7 @@ func (p *Persistent) givingUp(slot, deaths int, reason string) error {
 	return fmt.Errorf("worker %d %s (%d times in a row without answering a record); giving up (--worker-restarts %d)", slot, reason, deaths, p.Restarts)
 }
 
-// Close ends every worker: EOF on its stdin, WorkerExitGrace to exit, then
+// Close ends every worker: EOF on its stdin, DefaultExitGrace to exit, then
 // the termination sequence. It waits for them all; call it once every job
 // has ended.
 func (p *Persistent) Close() error {
@@ -192,24 +192,13 @@ func (p *Persistent) Close() error {
 		if w := s.w; w != nil {
 			s.w = nil
 			wg.Go(func() {
-				w.finish(p.TermSeq, cmp.Or(p.ExitGrace, WorkerExitGrace))
+				w.finish(p.TermSeq, cmp.Or(p.ExitGrace, DefaultExitGrace))
 				w.release(p)
 			})
 		}
 	}
 	wg.Wait()
 	return nil
-}
-
-// closeWriters closes the job's writers that need it (--line-buffer writes
-// a final partial line at Close).
-func closeWriters(t *job.Task) {
-	if c, ok := t.Stdout.(io.Closer); ok {
-		c.Close()
-	}
-	if c, ok := t.Stderr.(io.Closer); ok {
-		c.Close()
-	}
 }
 
 // copyLines writes r to p.Stderr a line at a time (or a buffer's worth of
