@@ -10,14 +10,15 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/remote"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
 // remoteConfig holds the options of remote hosts (--ssh) and cluster
 // launchers (--launcher).
 type remoteConfig struct {
-	remote   *exec.Remote   // --ssh
-	launched *exec.Launched // --launcher without --ssh
+	remote   *remote.Remote   // --ssh
+	launched *remote.Launched // --launcher without --ssh
 }
 
 func remoteFlags() []cli.Flag {
@@ -45,7 +46,7 @@ func (f *remoteConfig) configure(c *cli.Context, cfg *config) error {
 	if cfg.runner != nil {
 		return usagef("", "--ssh and --launcher run jobs as processes: they do not combine with --worker")
 	}
-	var l *exec.Launcher
+	var l *remote.Launcher
 	if launcher != "" {
 		vars := map[string]string{}
 		for _, v := range c.StringSlice("var") {
@@ -61,10 +62,10 @@ func (f *remoteConfig) configure(c *cli.Context, cfg *config) error {
 			return usagef("", "--launcher: %v", err)
 		}
 		multi := cfg.maxArgs > 1 || c.Bool("X")
-		l = &exec.Launcher{Template: t, Multi: multi, Shell: c.String("shell")}
+		l = &remote.Launcher{Template: t, Multi: multi, Shell: c.String("shell")}
 	}
 	if len(hosts) == 0 {
-		f.launched = &exec.Launched{Launcher: l}
+		f.launched = &remote.Launched{Launcher: l}
 		cfg.runner = f.launched
 		return nil
 	}
@@ -76,10 +77,13 @@ func (f *remoteConfig) configure(c *cli.Context, cfg *config) error {
 	if err != nil {
 		return usagef("for example --ssh-cmd 'ssh -i key -p 2222'", "--ssh-cmd %q: want a command", c.String("ssh-cmd"))
 	}
-	f.remote = &exec.Remote{
-		Hosts:          hosts,
-		SSH:            sshCmd,
-		Workers:        c.String("workers"),
+	f.remote = &remote.Remote{
+		Hosts: hosts,
+		SSH:   sshCmd,
+		Workers: func(cpus int) (int, error) {
+			return exec.ParseWorkers(c.String("workers"), cpus)
+		},
+		LocalCPUs:      exec.CPUs(),
 		Expand:         &cfg.expand,
 		HostInTemplate: strings.Contains(strings.Join(cfg.words, " "), "{host}"),
 		Launcher:       l,
@@ -100,13 +104,13 @@ func (f *remoteConfig) configure(c *cli.Context, cfg *config) error {
 }
 
 // logins are the --ssh logins and those of --ssh-login-file.
-func logins(c *cli.Context) ([]*exec.Host, error) {
-	var hosts []*exec.Host
+func logins(c *cli.Context) ([]*remote.Host, error) {
+	var hosts []*remote.Host
 	for _, s := range c.StringSlice("ssh") {
 		if strings.TrimSpace(s) == "" {
 			continue // an empty PMAP_SSH
 		}
-		hs, err := exec.ParseLogins(s)
+		hs, err := remote.ParseLogins(s)
 		if err != nil {
 			return nil, usagef("write --ssh [N/][user@]host[:port], or --ssh : for this machine", "--ssh: %v", err)
 		}
@@ -129,7 +133,7 @@ func logins(c *cli.Context) ([]*exec.Host, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		hs, err := exec.ParseLogins(s)
+		hs, err := remote.ParseLogins(s)
 		if err != nil {
 			return nil, usagef("one [N/][user@]host[:port] per line; # starts a comment", "--ssh-login-file %s:%d: %v", file, line, err)
 		}

@@ -1,12 +1,14 @@
-package exec
+package exec_test
 
 import (
 	"context"
 	"syscall"
 	"testing"
 
+	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/process"
+	"github.com/pmap-dev/pmap/exec/remote"
 )
 
 // forwardProbe remembers the second Ctrl-C and the end of the run.
@@ -25,9 +27,9 @@ func (r *forwardProbe) Close() error               { r.closed = true; return nil
 // Ctrl-C and the end of the run on, or workers and ssh masters outlive pmap.
 func TestWrappersPassKillAllAndClose(t *testing.T) {
 	for name, wrap := range map[string]func(job.Runner) job.Runner{
-		"pipe":     func(r job.Runner) job.Runner { return &PipeRunner{Runner: r} },
-		"launcher": func(r job.Runner) job.Runner { return &Launched{Runner: r} },
-		"both":     func(r job.Runner) job.Runner { return &PipeRunner{Runner: &Launched{Runner: r}} },
+		"pipe":     func(r job.Runner) job.Runner { return &exec.PipeRunner{Runner: r} },
+		"launcher": func(r job.Runner) job.Runner { return &remote.Launched{Runner: r} },
+		"both":     func(r job.Runner) job.Runner { return &exec.PipeRunner{Runner: &remote.Launched{Runner: r}} },
 	} {
 		inner := &forwardProbe{}
 		r := wrap(inner)

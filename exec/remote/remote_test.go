@@ -1,4 +1,4 @@
-package exec
+package remote
 
 import (
 	"bytes"
@@ -94,12 +94,12 @@ func TestMarkerWriter(t *testing.T) {
 	}
 }
 
-func TestRemoteTermSeq(t *testing.T) {
+func TestTermSeqArgs(t *testing.T) {
 	seq, err := proc.ParseTermSeq("INT,1.5s,TERM,200,KILL")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ignore, args := remoteTermSeq(seq)
+	ignore, args := termSeqArgs(seq)
 	if ignore != "HUP INT TERM" || strings.Join(args, " ") != "INT 1.5 TERM 0.2 KILL 0" {
 		t.Errorf("ignore %q, args %q", ignore, args)
 	}
@@ -107,14 +107,14 @@ func TestRemoteTermSeq(t *testing.T) {
 
 // The remote command line runs under any POSIX login shell: run it here
 // with sh -c, as sshd would, and check what the job gets and reports.
-func TestRemoteWrapper(t *testing.T) {
+func TestWrapper(t *testing.T) {
 	seq, _ := proc.ParseTermSeq("TERM,200,KILL")
 	r := &Remote{Shell: "sh", token: "TOK"}
-	r.ignore, r.seqArgs = remoteTermSeq(seq)
+	r.ignore, r.seqArgs = termSeqArgs(seq)
 	h := &Host{Name: "h1"}
 	run := func(t *testing.T, task *job.Task, cmd job.Command, stdin string, hold time.Duration) (stdout, stderr string) {
 		t.Helper()
-		c := osexec.Command("sh", "-c", r.remoteCommand(h, task, cmd))
+		c := osexec.Command("sh", "-c", r.wrapCommand(h, task, cmd))
 		// sshd runs the command in a session of its own, and the wrapper
 		// signals its process group: it must not be the test's.
 		c.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -160,7 +160,7 @@ func TestRemoteWrapper(t *testing.T) {
 
 // pick keeps a slot on its own host, moves jobs off a host that is down
 // or full, waits while every host up is full, and fails when none is up.
-func TestRemotePick(t *testing.T) {
+func TestPick(t *testing.T) {
 	a, b := &Host{Login: "a", Slots: 1}, &Host{Login: "b", Slots: 1}
 	r := &Remote{Hosts: []*Host{a, b}, changed: make(chan struct{})}
 	r.slotHost = spreadSlots(r.Hosts)

@@ -1,4 +1,4 @@
-package exec
+package remote
 
 import (
 	"context"
@@ -25,16 +25,20 @@ const (
 // Remote is the backend of --ssh: it spreads jobs over the hosts' slots and
 // runs each through the system's OpenSSH client, over one multiplexed
 // master connection per host, wrapped so that stopping the job stops it on
-// the remote side (see remoteWrapper). A host that fails at the ssh level
+// the remote side (see wrapper). A host that fails at the ssh level
 // leaves the rotation for a while and its job moves to another host.
 type Remote struct {
 	// Hosts are the logins, in the order given.
 	Hosts []*Host
 	// SSH is the ssh command (--ssh-cmd), "ssh" and its options.
 	SSH []string
-	// Workers gives the slots of a host whose login has no N/: the
-	// --workers value applied to the host's CPU count.
-	Workers string
+	// Workers gives the slots of a host whose login has no N/ from the
+	// host's CPU count: the --workers value applied to it
+	// (exec.ParseWorkers). Nil gives one slot per CPU.
+	Workers func(cpus int) (int, error)
+	// LocalCPUs is the CPU count of this machine (exec.CPUs), for the
+	// slots of a ":" login without N/; 0 gives it one slot.
+	LocalCPUs int
 	// Expand is the run's expander; with HostInTemplate the command is
 	// expanded again per job with {host} set to the chosen host.
 	Expand         *job.Expander
@@ -73,21 +77,21 @@ func (r *Remote) Run(ctx context.Context, t *job.Task) job.Outcome {
 	for {
 		h, err := r.pick(ctx, t.Slot)
 		if errors.Is(err, errAllDown) {
-			closeTaskWriters(t)
+			t.CloseWriters()
 			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: fmt.Errorf("not run: %w", err), Abort: err, Retried: retried}
 		}
 		if err != nil {
-			closeTaskWriters(t)
+			t.CloseWriters()
 			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: err, Stopped: true, Signal: r.firstSignal(), Retried: retried}
 		}
 		cmd, err := r.command(t, h)
 		if err != nil {
 			r.release(h, false)
-			closeTaskWriters(t)
+			t.CloseWriters()
 			return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("template: %w", err), Retried: retried}
 		}
 		if h.Local {
-			// The process runner closes the writers itself.
+			// The local runner closes the writers itself.
 			tl := *t
 			tl.Command = cmd
 			out := r.Local.Run(ctx, &tl)
@@ -98,7 +102,7 @@ func (r *Remote) Run(ctx context.Context, t *job.Task) job.Outcome {
 		out, fault := r.runSSH(ctx, h, t, cmd)
 		r.release(h, fault == nil)
 		if fault == nil {
-			closeTaskWriters(t)
+			t.CloseWriters()
 			out.Host, out.Retried = h.Login, retried
 			return out
 		}
@@ -234,7 +238,7 @@ func (r *Remote) firstSignal() string {
 	if len(r.TermSeq) == 0 {
 		return ""
 	}
-	return sshSignalName(r.TermSeq[0].Signal)
+	return signalName(r.TermSeq[0].Signal)
 }
 
 // KillAll kills every ssh client at once (the second Ctrl-C): the remote
@@ -248,15 +252,5 @@ func (r *Remote) KillAll(sig syscall.Signal) {
 func releaseOutput(w io.Writer) {
 	if b, ok := w.(interface{ Release() }); ok {
 		b.Release()
-	}
-}
-
-// closeTaskWriters closes the task's writers once its last attempt is done,
-// as the process runner does (a live writer flushes a partial line).
-func closeTaskWriters(t *job.Task) {
-	for _, w := range []io.Writer{t.Stdout, t.Stderr} {
-		if c, ok := w.(io.Closer); ok {
-			c.Close()
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package exec
+package remote
 
 import (
 	"bytes"
@@ -26,13 +26,13 @@ const (
 	// jobs, so that a pause between jobs costs no new handshake, and a
 	// master left behind by a killed pmap goes away by itself.
 	controlPersist = "30"
-	// sshDrainGrace is how long pmap waits, after an ssh client exits, for
+	// drainGrace is how long pmap waits, after an ssh client exits, for
 	// the master to close the job's output pipes.
-	sshDrainGrace = 5 * time.Second
-	// sshStopGrace is how long an ssh client may take, beyond the
+	drainGrace = 5 * time.Second
+	// stopGrace is how long an ssh client may take, beyond the
 	// termination sequence, to end after pmap stopped its job; then it is
 	// killed (the host does not answer).
-	sshStopGrace = 5 * time.Second
+	stopGrace = 5 * time.Second
 	// probeTimeout bounds the first connection to a host.
 	probeTimeout = 2 * time.Minute
 	// probeCommand prints the number of CPUs of the remote host.
@@ -58,7 +58,7 @@ func (r *Remote) Start() (int, error) {
 		r.TermSeq = proc.DefaultTermSeq
 	}
 	r.changed = make(chan struct{})
-	r.ignore, r.seqArgs = remoteTermSeq(r.TermSeq)
+	r.ignore, r.seqArgs = termSeqArgs(r.TermSeq)
 	var tok [12]byte
 	if _, err := rand.Read(tok[:]); err != nil {
 		return 0, fmt.Errorf("ssh: %w", err)
@@ -85,7 +85,7 @@ func (r *Remote) Start() (int, error) {
 	var wg sync.WaitGroup
 	for i, h := range r.Hosts {
 		if h.Local {
-			cpus[i] = CPUs()
+			cpus[i] = r.LocalCPUs
 			continue
 		}
 		h.ctl = filepath.Join(r.dir, strconv.Itoa(i))
@@ -111,11 +111,14 @@ func (r *Remote) Start() (int, error) {
 		if h.Slots == 0 {
 			h.Slots = 1
 			if cpus[i] > 0 {
-				n, err := ParseWorkers(r.Workers, cpus[i])
-				if err != nil {
-					return 0, err
+				h.Slots = cpus[i]
+				if r.Workers != nil {
+					n, err := r.Workers(cpus[i])
+					if err != nil {
+						return 0, err
+					}
+					h.Slots = n
 				}
-				h.Slots = n
 			}
 		}
 	}
@@ -186,7 +189,7 @@ func (r *Remote) probe(h *Host) (int, error) {
 	argv := append(r.sshArgs(h), "--", probeCommand)
 	cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
 	cmd.SysProcAttr = proc.GroupAttr(0)
-	cmd.WaitDelay = sshDrainGrace
+	cmd.WaitDelay = drainGrace
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -221,7 +224,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 	if ctx.Err() != nil {
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
 	}
-	argv := append(r.sshArgs(h), "--", r.remoteCommand(h, t, cmd))
+	argv := append(r.sshArgs(h), "--", r.wrapCommand(h, t, cmd))
 	var files [6]*os.File // stdin r/w, stdout r/w, stderr r/w
 	for i := 0; i < 6; i += 2 {
 		var err error
@@ -250,7 +253,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 	defer r.groups.Remove(pgid)
 
 	// The connection's stdin is the job's lifeline: closing it stops the
-	// job on the remote side (remoteWrapper).
+	// job on the remote side (wrapper).
 	var closeIn sync.Once
 	closeStdin := func() { closeIn.Do(func() { inW.Close() }) }
 	if t.Job.Stdin != nil {
@@ -259,7 +262,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 	}
 	finished := make(chan struct{})
 	var stopped atomic.Bool
-	limit := sshStopGrace
+	limit := stopGrace
 	for _, st := range r.TermSeq {
 		limit += st.Wait
 	}
@@ -280,7 +283,7 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 	go proc.CopyStream(keepOpen{t.Stdout}, outR, copied)
 	go proc.CopyStream(mw, errR, copied)
 	state, waitErr := child.Wait()
-	awaitSSHStreams(copied, outR, errR)
+	awaitStreams(copied, outR, errR)
 	close(finished)
 	cancelStop()
 	closeStdin()
@@ -294,14 +297,14 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 		if wasStopped && code != 0 {
 			out.Signal = r.firstSignal()
 			if code > 128 && code < 128+65 {
-				out.Signal = sshSignalName(syscall.Signal(code - 128))
+				out.Signal = signalName(syscall.Signal(code - 128))
 			}
 		}
 		return out, nil
 	}
 	if wasStopped {
 		// The sequence reached KILL, which takes the wrapper too.
-		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: sshSignalName(r.TermSeq[len(r.TermSeq)-1].Signal), Err: errors.New("stopped on the remote host"), Stopped: true}, nil
+		return job.Outcome{Status: job.StatusSignal, Exit: -1, Signal: signalName(r.TermSeq[len(r.TermSeq)-1].Signal), Err: errors.New("stopped on the remote host"), Stopped: true}, nil
 	}
 	if waitErr != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("ssh: %w", waitErr)}, nil
@@ -322,9 +325,9 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 // awaitSSHStreams waits for both output pipes to reach EOF: the master
 // connection holds them until the session is fully closed, which is when
 // every byte has been passed on. A master that does not let go within
-// sshDrainGrace is not waited for.
-func awaitSSHStreams(copied <-chan struct{}, pipes ...*os.File) {
-	timer := time.NewTimer(sshDrainGrace)
+// drainGrace is not waited for.
+func awaitStreams(copied <-chan struct{}, pipes ...*os.File) {
+	timer := time.NewTimer(drainGrace)
 	defer timer.Stop()
 	for n := 0; n < 2; {
 		select {
@@ -354,7 +357,7 @@ func (r *Remote) Close() error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), sshStopGrace)
+			ctx, cancel := context.WithTimeout(context.Background(), stopGrace)
 			defer cancel()
 			argv := r.sshArgs(h, "-O", "exit")
 			cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
