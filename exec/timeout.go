@@ -14,8 +14,8 @@ import (
 // Timeout is --timeout: a fixed duration, or a percentage of the median
 // runtime of the jobs that succeeded so far.
 type Timeout struct {
-	Fixed   time.Duration
-	Percent float64
+	Fixed   time.Duration // > 0: this long for every job
+	Percent float64       // > 0: this share of the median runtime
 }
 
 // ParseTimeout reads "1.5s", "2m", bare seconds, or "N%".

@@ -10,17 +10,19 @@ import (
 // Result is everything known about a finished job: what a result record,
 // a joblog line, the summary and the progress display are made of.
 type Result struct {
-	Job      *Job
-	Command  Command
-	Slot     int
-	Host     string
-	Status   Status
-	Exit     int    // exit code; -1 when killed by a signal or never started
-	Signal   string // signal name (SIGSEGV) when killed by a signal
-	Err      error  // why the job failed, nil when ok
+	Job     *Job    // the job this is the result of
+	Command Command // what ran, or would have run (skipped jobs)
+	Slot    int     // the worker slot; 0 for a job that never got one
+	Host    string  // where it ran ("" = this machine)
+	Status  Status  // how it ended
+	Exit    int     // exit code; -1 when killed by a signal or never started
+	Signal  string  // signal name (SIGSEGV) when killed by a signal
+	Err     error   // why the job failed, nil when ok
+	// Attempts counts the attempts made, --retries and moves off a failed
+	// remote host included; 0 when the job never ran.
 	Attempts int
-	Start    time.Time
-	Duration time.Duration
+	Start    time.Time     // when the last attempt started
+	Duration time.Duration // how long the last attempt ran
 	// Stdout and Stderr hold the captured output; nil when output went
 	// straight through (--line-buffer, --ungroup).
 	Stdout, Stderr *spool.Buffer

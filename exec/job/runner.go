@@ -14,11 +14,15 @@ type Runner interface {
 
 // Task is one attempt of a job on a slot.
 type Task struct {
-	Job     *Job
-	Slot    int
+	Job  *Job // the job to run
+	Slot int  // the worker slot, 1..N ({%}, PMAP_SLOT)
+	// Command is the job expanded for Slot; a backend may change it on the
+	// way (a launcher's prefix, {host} expanded again per host).
 	Command Command
-	Stdout  io.Writer
-	Stderr  io.Writer
+	// Stdout and Stderr receive the job's output: capture buffers, or live
+	// writers with --line-buffer and --ungroup, which need closing
+	// (CloseWriters) once the last attempt is done.
+	Stdout, Stderr io.Writer
 }
 
 // CloseWriters closes the task's writers that need it, once its last
@@ -35,10 +39,10 @@ func (t *Task) CloseWriters() {
 
 // Outcome is what a Runner observed.
 type Outcome struct {
-	Status Status
-	Exit   int
-	Signal string
-	Err    error
+	Status Status // how the job ended
+	Exit   int    // exit code; -1 when killed by a signal or never started
+	Signal string // signal name (SIGSEGV) when killed by a signal
+	Err    error  // why the job failed, nil when ok
 	// Stopped is set when the job was still running when ctx was done and
 	// was sent the termination sequence.
 	Stopped bool

@@ -15,8 +15,8 @@ type TermSeq []TermStep
 
 // TermStep is one signal of a TermSeq and how long to wait after it.
 type TermStep struct {
-	Signal syscall.Signal
-	Wait   time.Duration
+	Signal syscall.Signal // sent to the whole process group
+	Wait   time.Duration  // how long the job gets to end before the next step
 }
 
 // DefaultTermSeq is TERM, two seconds' grace, then KILL.

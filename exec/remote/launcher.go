@@ -51,6 +51,7 @@ func (l *Launcher) Wrap(j *job.Job, slot int, host string, cmd job.Command) (job
 
 // Launched runs jobs behind a launcher on this machine.
 type Launched struct {
+	// Launcher is put in front of every job's command.
 	Launcher *Launcher
 	// Runner runs the launcher (the process runner).
 	Runner job.Runner

@@ -41,7 +41,8 @@ type Remote struct {
 	LocalCPUs int
 	// Expand is the run's expander; with HostInTemplate the command is
 	// expanded again per job with {host} set to the chosen host.
-	Expand         *job.Expander
+	Expand *job.Expander
+	// HostInTemplate is set when the template uses {host}.
 	HostInTemplate bool
 	// Launcher, when set, prefixes every command (--launcher).
 	Launcher *Launcher

@@ -17,8 +17,10 @@ type Engine struct {
 	// Workers is the number of slots; slot numbers are 1..Workers and a slot
 	// runs one job at a time, so {%} is stable and never shared.
 	Workers int
-	Runner  job.Runner
-	Expand  *job.Expander
+	// Runner is the backend that runs each attempt of a job.
+	Runner job.Runner
+	// Expand makes each job's command for its slot.
+	Expand *job.Expander
 	// Spool holds captured output.
 	Spool *spool.Spool
 	// Live, when set, gives the writers a job's output goes to while it runs
@@ -32,9 +34,10 @@ type Engine struct {
 
 	// Timeout stops a job that runs too long (--timeout).
 	Timeout Timeout
-	// Retries is how many more attempts a failed job gets; RetryDelay the
-	// wait before the first retry, doubled before each next one.
-	Retries    int
+	// Retries is how many more attempts a failed job gets.
+	Retries int
+	// RetryDelay is the wait before the first retry, doubled before each
+	// next one.
 	RetryDelay time.Duration
 	// Halt stops the run on a condition (--halt).
 	Halt Halt
