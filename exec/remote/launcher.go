@@ -53,7 +53,8 @@ func (l *Launcher) Wrap(j *job.Job, slot int, host string, cmd job.Command) (job
 type Launched struct {
 	// Launcher is put in front of every job's command.
 	Launcher *Launcher
-	// Runner runs the launcher (the process runner).
+	// Runner runs the launcher's command on this machine: the process
+	// backend, wired by the caller.
 	Runner job.Runner
 }
 
