@@ -8,7 +8,12 @@ import (
 	"syscall"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/inprocess"
+	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/process"
+	"github.com/pmap-dev/pmap/exec/remote"
 	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/exec/worker"
 )
 
 // backend is how a run's jobs run, chosen once from the options by
@@ -17,14 +22,14 @@ import (
 type backend struct {
 	// expand gives each job its command; with --worker, the command its
 	// records and logs show (the worker command and the record).
-	expand exec.Expander
+	expand job.Expander
 	// runner runs the jobs: exec or shell processes, the in-process
 	// shell, persistent workers, remote hosts or a launcher, wrapped for
 	// --pipe.
-	runner exec.Runner
+	runner job.Runner
 	// process starts the jobs' processes (also behind a launcher and for
 	// the ":" login); the second Ctrl-C kills what it started.
-	process *exec.Process
+	process *process.Process
 	// key and tagString are the compiled --key and --tagstring; nil
 	// when not given.
 	key, tagString *template.Template
@@ -32,8 +37,8 @@ type backend struct {
 	// hosts' slots, estimated until start connects (--dry-run's {%}).
 	workers int
 
-	persistent *exec.Persistent
-	remote     *exec.Remote
+	persistent *worker.Persistent
+	remote     *remote.Remote
 	closeOnce  sync.Once
 }
 
@@ -42,7 +47,7 @@ type backend struct {
 // does that once the run begins.
 func newBackend(o *options) (*backend, error) {
 	b := &backend{
-		process: &exec.Process{Shell: o.shell, TermSeq: o.termSeq},
+		process: &process.Process{Shell: o.shell, TermSeq: o.termSeq},
 		workers: o.workers,
 	}
 	var err error
@@ -63,7 +68,7 @@ func newBackend(o *options) (*backend, error) {
 	if o.pipe {
 		// A job has no record, so a replacement string that needs one
 		// ({1}, {name}) could only fail every job: say so once, up front.
-		if _, err := b.expand.Command(&exec.Job{Seq: 1, Key: "1", Stdin: []byte{}}, 1); err != nil {
+		if _, err := b.expand.Command(&job.Job{Seq: 1, Key: "1", Stdin: []byte{}}, 1); err != nil {
 			return nil, fmt.Errorf("--pipe: %w (a --pipe job's input is its stdin; {} is empty, {#} and {%%} work)", err)
 		}
 		b.runner = &exec.PipeRunner{Runner: b.runner, Retries: o.retries}
@@ -105,10 +110,10 @@ func (b *backend) useCommand(o *options) error {
 		if err != nil {
 			return commandError("", strings.Join(o.words, " "), err)
 		}
-		b.expand = exec.Expander{Template: t, Shell: shell, Multi: o.multi()}
+		b.expand = job.Expander{Template: t, Shell: shell, Multi: o.multi()}
 	}
 
-	var launcher *exec.Launcher
+	var launcher *remote.Launcher
 	if o.launcher != "" {
 		t, err := template.Compile([]string{o.launcher}, template.Options{
 			Mode: template.Exec, Vars: o.vars, Named: o.named(), NoAppend: true, Remote: len(o.hosts) > 0,
@@ -116,15 +121,18 @@ func (b *backend) useCommand(o *options) error {
 		if err != nil {
 			return commandError("--launcher", o.launcher, err)
 		}
-		launcher = &exec.Launcher{Template: t, Multi: o.multi(), Shell: o.shell}
+		launcher = &remote.Launcher{Template: t, Multi: o.multi(), Shell: o.shell}
 	}
 
 	switch {
 	case len(o.hosts) > 0:
-		b.remote = &exec.Remote{
-			Hosts:          o.hosts,
-			SSH:            o.sshCmd,
-			Workers:        o.workersSpec,
+		b.remote = &remote.Remote{
+			Hosts: o.hosts,
+			SSH:   o.sshCmd,
+			Workers: func(cpus int) (int, error) {
+				return exec.ParseWorkers(o.workersSpec, cpus)
+			},
+			LocalCPUs:      exec.CPUs(),
 			Expand:         &b.expand,
 			HostInTemplate: strings.Contains(strings.Join(o.words, " "), "{host}"),
 			Launcher:       launcher,
@@ -144,7 +152,7 @@ func (b *backend) useCommand(o *options) error {
 			b.workers += n
 		}
 	case launcher != nil:
-		b.runner = &exec.Launched{Launcher: launcher, Runner: b.process}
+		b.runner = &remote.Launched{Launcher: launcher, Runner: b.process}
 	case inprocess && len(o.words) > 0:
 		ip, err := newInProcess(o, opts)
 		if err != nil {
@@ -168,15 +176,15 @@ func (b *backend) useCommand(o *options) error {
 // ($$, $!, signal traps, kill, ulimit...), or the interpreter cannot take
 // it. With --backend inprocess those are errors, except the process
 // features, which then behave as the man page says.
-func newInProcess(o *options, opts template.Options) (*exec.InProcess, error) {
+func newInProcess(o *options, opts template.Options) (*inprocess.InProcess, error) {
 	auto := o.backend == backendAuto
 	if auto && o.shellSet {
 		return nil, nil
 	}
 	v, err := template.CompileVars(o.words, opts)
 	if err == nil {
-		var ip *exec.InProcess
-		if ip, err = exec.NewInProcess(v, o.multi()); err == nil {
+		var ip *inprocess.InProcess
+		if ip, err = inprocess.New(v, o.multi()); err == nil {
 			if auto && ip.ShellOnly() != "" {
 				return nil, nil
 			}
@@ -206,10 +214,10 @@ func (b *backend) useWorker(o *options) error {
 	if err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
-	if b.persistent, err = exec.NewPersistent(t, shell, o.workerRestarts); err != nil {
+	if b.persistent, err = worker.NewPersistent(t, shell, o.workerRestarts); err != nil {
 		return usagef("use PMAP_SLOT or {%} in the worker; read records from stdin", "--worker: %v", err)
 	}
-	b.persistent.Process = b.process
+	b.persistent.ShellPath, b.persistent.TermSeq = o.shell, o.termSeq
 	b.runner = b.persistent
 
 	// Records show the worker command as written (with {%} kept, so that
@@ -224,7 +232,7 @@ func (b *backend) useWorker(o *options) error {
 	if err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
-	b.expand = exec.Expander{Template: d, Shell: shell}
+	b.expand = job.Expander{Template: d, Shell: shell}
 	return nil
 }
 
@@ -264,10 +272,10 @@ func (b *backend) start(stderr io.Writer) (workers int, err error) {
 // Ctrl-C.
 func (b *backend) kill() {
 	b.process.KillAll(syscall.SIGKILL)
-	exec.KillAll(b.runner, syscall.SIGKILL)
+	job.KillAll(b.runner, syscall.SIGKILL)
 }
 
 // close ends the runner's long-lived state (workers, ssh masters) once
 // the run is over, or once it stops before its jobs start; the second call
 // does nothing.
-func (b *backend) close() { b.closeOnce.Do(func() { exec.Close(b.runner) }) }
+func (b *backend) close() { b.closeOnce.Do(func() { job.Close(b.runner) }) }

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/input"
 	"github.com/pmap-dev/pmap/output"
@@ -103,7 +104,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	defer sigs.stop()
 
 	jobs := newJobSource(o, b, in, engine.Workers)
-	results := make(chan *exec.Result, engine.Workers)
+	results := make(chan *job.Result, engine.Workers)
 	var runErr error
 	go func() {
 		runErr = engine.Run(ctx, jobs, results)

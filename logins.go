@@ -6,18 +6,18 @@ import (
 	"os"
 	"strings"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/remote"
 )
 
 // readLoginFile reads --ssh-login-file: one login per line, blank lines
 // and # comments skipped.
-func readLoginFile(file string) ([]*exec.Host, error) {
+func readLoginFile(file string) ([]*remote.Host, error) {
 	fh, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("--ssh-login-file: %w", err)
 	}
 	defer fh.Close()
-	var hosts []*exec.Host
+	var hosts []*remote.Host
 	sc := bufio.NewScanner(fh)
 	n, line := 0, 0
 	for sc.Scan() {
@@ -26,7 +26,7 @@ func readLoginFile(file string) ([]*exec.Host, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		hs, err := exec.ParseLogins(s)
+		hs, err := remote.ParseLogins(s)
 		if err != nil {
 			return nil, usagef("one [N/][user@]host[:port] per line; # starts a comment", "--ssh-login-file %s:%d: %v", file, line, err)
 		}

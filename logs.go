@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/output"
 )
 
@@ -13,7 +13,7 @@ import (
 // and --joblog, and what --resume read from the joblog.
 type runLogs struct {
 	// skip reports the jobs --resume skips; nil without --resume.
-	skip    func(cmd exec.Command) bool
+	skip    func(cmd job.Command) bool
 	closers []func() error
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/proc"
+	"github.com/pmap-dev/pmap/exec/remote"
 	"github.com/pmap-dev/pmap/input"
 	"github.com/pmap-dev/pmap/output"
 )
@@ -58,7 +60,7 @@ type options struct {
 	// one, which keeps --backend auto off the in-process shell.
 	shell    string
 	shellSet bool
-	termSeq  exec.TermSeq
+	termSeq  proc.TermSeq
 	dryRun   bool
 	verbose  bool
 
@@ -80,7 +82,7 @@ type options struct {
 
 	// hosts are the --ssh and --ssh-login-file logins; sshCmd is --ssh-cmd
 	// split into words.
-	hosts    []*exec.Host
+	hosts    []*remote.Host
 	sshCmd   []string
 	launcher string
 
@@ -315,7 +317,7 @@ func (r *reader) readThrottle(o *options) error {
 	var err error
 	o.proc = envProc()
 	if s := c.String("delay"); s != "" {
-		if o.delay, err = exec.ParseDuration(s, time.Second); err != nil {
+		if o.delay, err = proc.ParseDuration(s, time.Second); err != nil {
 			return usagef("", "--delay: %v", err)
 		}
 	}
@@ -376,7 +378,7 @@ func (r *reader) readBackend(o *options) error {
 func (r *reader) readRunning(o *options) error {
 	var err error
 	o.shell, o.shellSet = r.c.String("shell"), r.c.IsSet("shell")
-	if o.termSeq, err = exec.ParseTermSeq(r.c.String("termseq")); err != nil {
+	if o.termSeq, err = proc.ParseTermSeq(r.c.String("termseq")); err != nil {
 		return usagef("", "--termseq: %v", err)
 	}
 	return nil
@@ -407,7 +409,7 @@ func (r *reader) readFailures(o *options) error {
 	if o.retries, err = strconv.Atoi(c.String("retries")); err != nil || o.retries < 0 {
 		return usagef("", "--retries %q: want a whole number, 0 or more", c.String("retries"))
 	}
-	if o.retryDelay, err = exec.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
+	if o.retryDelay, err = proc.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
 		return usagef("", "--retry-delay: %v", err)
 	}
 	if o.halt, err = exec.ParseHalt(c.String("halt")); err != nil {
@@ -431,7 +433,7 @@ func (r *reader) readRemote(o *options) error {
 		if strings.TrimSpace(s) == "" {
 			continue // an empty PMAP_SSH
 		}
-		hs, err := exec.ParseLogins(s)
+		hs, err := remote.ParseLogins(s)
 		if err != nil {
 			return usagef("write --ssh [N/][user@]host[:port], or --ssh : for this machine", "--ssh: %v", err)
 		}

@@ -21,10 +21,10 @@ const (
 // jobs read so far) have failed, succeeded or finished. Now kills running
 // jobs; otherwise they finish and no new job starts.
 type Halt struct {
-	Kind    HaltKind
-	Now     bool
-	Count   int
-	Percent float64 // > 0: a share of the jobs read so far, not a count
+	Kind    HaltKind // what is counted; HaltNever never stops the run
+	Now     bool     // stop running jobs too, rather than let them finish
+	Count   int      // how many jobs it takes
+	Percent float64  // > 0: a share of the jobs read so far, not a count
 }
 
 // ParseHalt reads GNU parallel's forms: never, soon|now,fail|success|done=N

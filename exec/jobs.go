@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -61,7 +62,7 @@ func NewPipeJobSource(src BlockSource) *JobSource { return &JobSource{blocks: sr
 func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
 
 // Next returns the next job, or io.EOF.
-func (s *JobSource) Next() (*Job, error) {
+func (s *JobSource) Next() (*job.Job, error) {
 	var recs []input.Record
 	var stdin []byte
 	var err error
@@ -83,7 +84,7 @@ func (s *JobSource) Next() (*Job, error) {
 		return nil, err
 	}
 	s.seq++
-	j := &Job{Seq: s.seq, Records: recs, Stdin: stdin}
+	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin}
 	for _, r := range recs {
 		if r.Err != nil {
 			j.Err = r.Err
@@ -92,7 +93,7 @@ func (s *JobSource) Next() (*Job, error) {
 	}
 	j.Key = strconv.FormatInt(j.Seq, 10)
 	if s.Key != nil && j.Err == nil {
-		key, err := s.Key.String(j.data(0, s.Multi()))
+		key, err := s.Key.String(j.Data(0, s.Multi()))
 		if err != nil {
 			j.Err = fmt.Errorf("--key: %w", err)
 		} else {

@@ -1,9 +1,14 @@
-package exec
+package exec_test
 
 import (
 	"context"
 	"syscall"
 	"testing"
+
+	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/process"
+	"github.com/pmap-dev/pmap/exec/remote"
 )
 
 // forwardProbe remembers the second Ctrl-C and the end of the run.
@@ -12,22 +17,24 @@ type forwardProbe struct {
 	closed bool
 }
 
-func (r *forwardProbe) Run(context.Context, *Task) Outcome { return Outcome{Status: StatusOK} }
-func (r *forwardProbe) KillAll(sig syscall.Signal)         { r.killed = sig }
-func (r *forwardProbe) Close() error                       { r.closed = true; return nil }
+func (r *forwardProbe) Run(context.Context, *job.Task) job.Outcome {
+	return job.Outcome{Status: job.StatusOK}
+}
+func (r *forwardProbe) KillAll(sig syscall.Signal) { r.killed = sig }
+func (r *forwardProbe) Close() error               { r.closed = true; return nil }
 
 // Runners that wrap another (--pipe, --launcher) must pass the second
 // Ctrl-C and the end of the run on, or workers and ssh masters outlive pmap.
 func TestWrappersPassKillAllAndClose(t *testing.T) {
-	for name, wrap := range map[string]func(Runner) Runner{
-		"pipe":     func(r Runner) Runner { return &PipeRunner{Runner: r} },
-		"launcher": func(r Runner) Runner { return &Launched{Runner: r} },
-		"both":     func(r Runner) Runner { return &PipeRunner{Runner: &Launched{Runner: r}} },
+	for name, wrap := range map[string]func(job.Runner) job.Runner{
+		"pipe":     func(r job.Runner) job.Runner { return &exec.PipeRunner{Runner: r} },
+		"launcher": func(r job.Runner) job.Runner { return &remote.Launched{Runner: r} },
+		"both":     func(r job.Runner) job.Runner { return &exec.PipeRunner{Runner: &remote.Launched{Runner: r}} },
 	} {
 		inner := &forwardProbe{}
 		r := wrap(inner)
-		KillAll(r, syscall.SIGKILL)
-		if err := Close(r); err != nil {
+		job.KillAll(r, syscall.SIGKILL)
+		if err := job.Close(r); err != nil {
 			t.Fatal(err)
 		}
 		if inner.killed != syscall.SIGKILL || !inner.closed {
@@ -35,8 +42,8 @@ func TestWrappersPassKillAllAndClose(t *testing.T) {
 		}
 	}
 	// A runner without either has nothing to do.
-	KillAll(&Process{}, syscall.SIGKILL)
-	if err := Close(&Process{}); err != nil {
+	job.KillAll(&process.Process{}, syscall.SIGKILL)
+	if err := job.Close(&process.Process{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 )
 
@@ -163,53 +164,18 @@ func TestThrottleCheck(t *testing.T) {
 	}
 }
 
-func TestReadProcFiles(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, s string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("loadavg", "0.42 1.00 2.00 1/100 42\n")
-	if l, err := ReadLoad(dir); err != nil || l != 0.42 {
-		t.Errorf("ReadLoad = %v, %v; want 0.42", l, err)
-	}
-	write("loadavg", "")
-	if _, err := ReadLoad(dir); err == nil {
-		t.Error("ReadLoad of an empty file: no error")
-	}
-	write("loadavg", "x y z")
-	if _, err := ReadLoad(dir); err == nil {
-		t.Error("ReadLoad of garbage: no error")
-	}
-
-	write("meminfo", "MemTotal: 100 kB\nMemFree: 10 kB\nMemAvailable: 50 kB\n")
-	if m, err := ReadMemAvailable(dir); err != nil || m != 50*1024 {
-		t.Errorf("ReadMemAvailable = %v, %v; want %d", m, err, 50*1024)
-	}
-	// Before Linux 3.14 there is no MemAvailable.
-	write("meminfo", "MemTotal: 100 kB\nMemFree: 10 kB\nBuffers: 1 kB\nCached: 20 kB\n")
-	if m, err := ReadMemAvailable(dir); err != nil || m != 31*1024 {
-		t.Errorf("ReadMemAvailable without MemAvailable = %v, %v; want %d", m, err, 31*1024)
-	}
-	write("meminfo", "nothing useful\n")
-	if _, err := ReadMemAvailable(dir); err == nil {
-		t.Error("ReadMemAvailable of garbage: no error")
-	}
-}
-
 // TestThrottleEngine runs jobs through the engine with a load limit that a
 // test lifts: no job starts before it is lifted, then all run.
 func TestThrottleEngine(t *testing.T) {
 	p := newFakeProc(t, "5.00", 1000)
 	th := &Throttle{MaxLoad: 1, Proc: p.dir, Poll: 5 * time.Millisecond}
 	started := make(chan int64, 10)
-	e := &Engine{Workers: 2, Runner: runnerFunc(func(ctx context.Context, task *Task) Outcome {
+	e := &Engine{Workers: 2, Runner: runnerFunc(func(ctx context.Context, task *job.Task) job.Outcome {
 		started <- task.Job.Seq
-		return Outcome{Status: StatusOK}
-	}), Expand: &Expander{}, Spool: spool.New(1<<20, ""), Throttle: th.Wait}
+		return job.Outcome{Status: job.StatusOK}
+	}), Expand: &job.Expander{}, Spool: spool.New(1<<20, ""), Throttle: th.Wait}
 	jobs := NewPipeJobSource(&sliceBlocks{blocks: [][]byte{[]byte("a\n"), []byte("b\n"), []byte("c\n")}})
-	results := make(chan *Result, 10)
+	results := make(chan *job.Result, 10)
 	done := make(chan error, 1)
 	go func() { done <- e.Run(context.Background(), jobs, results) }()
 	select {
@@ -234,9 +200,9 @@ func TestThrottleEngine(t *testing.T) {
 	}
 }
 
-type runnerFunc func(ctx context.Context, t *Task) Outcome
+type runnerFunc func(ctx context.Context, t *job.Task) job.Outcome
 
-func (f runnerFunc) Run(ctx context.Context, t *Task) Outcome { return f(ctx, t) }
+func (f runnerFunc) Run(ctx context.Context, t *job.Task) job.Outcome { return f(ctx, t) }
 
 // sliceBlocks is a BlockSource of fixed blocks.
 type sliceBlocks struct{ blocks [][]byte }

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 // Timeout is --timeout: a fixed duration, or a percentage of the median
 // runtime of the jobs that succeeded so far.
 type Timeout struct {
-	Fixed   time.Duration
-	Percent float64
+	Fixed   time.Duration // > 0: this long for every job
+	Percent float64       // > 0: this share of the median runtime
 }
 
 // ParseTimeout reads "1.5s", "2m", bare seconds, or "N%".
@@ -25,7 +27,7 @@ func ParseTimeout(s string) (Timeout, error) {
 		}
 		return Timeout{Percent: f}, nil
 	}
-	d, err := ParseDuration(s, time.Second)
+	d, err := proc.ParseDuration(s, time.Second)
 	if err != nil {
 		return Timeout{}, fmt.Errorf("--timeout: %w", err)
 	}

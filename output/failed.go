@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/input"
 )
 
@@ -35,7 +35,7 @@ func OpenFailed(path, delim string, sources int) (*Failed, error) {
 }
 
 // Write records r's input when r failed.
-func (fw *Failed) Write(r *exec.Result) {
+func (fw *Failed) Write(r *job.Result) {
 	if fw == nil || fw.err != nil || !r.Failed() {
 		return
 	}

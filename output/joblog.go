@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // joblogHeader is GNU parallel's joblog header; pmap writes the same columns
@@ -60,12 +60,12 @@ func OpenJoblog(path string, resume bool) (*Joblog, error) {
 // of their own, or were stopped by --timeout. Jobs pmap stopped for a
 // signal, a closed stdout or --halt did not finish, so --resume runs them
 // again.
-func logged(r *exec.Result) bool {
-	return r.Attempts > 0 && r.Status != exec.StatusSkipped
+func logged(r *job.Result) bool {
+	return r.Attempts > 0 && r.Status != job.StatusSkipped
 }
 
 // Write logs r when it finished.
-func (l *Joblog) Write(r *exec.Result) {
+func (l *Joblog) Write(r *job.Result) {
 	if l == nil || !logged(r) {
 		return
 	}
@@ -78,7 +78,7 @@ func (l *Joblog) Write(r *exec.Result) {
 	if r.Signal != "" {
 		signal = int(unix.SignalNum(r.Signal))
 		exitval = -1 // killed by pmap (timeout) ...
-		if r.Status == exec.StatusSignal {
+		if r.Status == job.StatusSignal {
 			exitval = 0 // ... or by a signal of its own, as GNU parallel logs it
 		}
 	}
@@ -123,7 +123,7 @@ func (l *Joblog) Close() error {
 
 // joblogCommand is the command as GNU parallel logs it: newlines as NUL
 // bytes, so that one job is one line.
-func joblogCommand(c exec.Command) string {
+func joblogCommand(c job.Command) string {
 	return strings.ReplaceAll(c.String(), "\n", "\x00")
 }
 
@@ -176,7 +176,7 @@ func ReadResume(path string, failedToo bool) (*Resume, error) {
 
 // Skip reports whether a job with cmd already ran, using up one logged run
 // (a command logged twice skips two jobs). Workers call it concurrently.
-func (r *Resume) Skip(cmd exec.Command) bool {
+func (r *Resume) Skip(cmd job.Command) bool {
 	key := joblogCommand(cmd)
 	r.mu.Lock()
 	defer r.mu.Unlock()

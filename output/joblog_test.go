@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 func TestJoblogColumns(t *testing.T) {
@@ -17,9 +17,9 @@ func TestJoblogColumns(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.UnixMilli(1795241654610)
-	jl.Write(&exec.Result{Job: &exec.Job{Seq: 1}, Command: exec.Command{Script: "echo a\nb"}, Status: exec.StatusOK, Attempts: 1, Start: start, Duration: 5 * time.Millisecond})
-	jl.Write(&exec.Result{Job: &exec.Job{Seq: 2}, Command: exec.Command{Argv: []string{"sleep", "9"}}, Host: "user@node1", Status: exec.StatusTimeout, Exit: -1, Signal: "SIGTERM", Attempts: 1, Start: start, Duration: 1341 * time.Millisecond})
-	jl.Write(&exec.Result{Job: &exec.Job{Seq: 3}, Status: exec.StatusSkipped, Start: start}) // never ran: not logged
+	jl.Write(&job.Result{Job: &job.Job{Seq: 1}, Command: job.Command{Script: "echo a\nb"}, Status: job.StatusOK, Attempts: 1, Start: start, Duration: 5 * time.Millisecond})
+	jl.Write(&job.Result{Job: &job.Job{Seq: 2}, Command: job.Command{Argv: []string{"sleep", "9"}}, Host: "user@node1", Status: job.StatusTimeout, Exit: -1, Signal: "SIGTERM", Attempts: 1, Start: start, Duration: 1341 * time.Millisecond})
+	jl.Write(&job.Result{Job: &job.Job{Seq: 3}, Status: job.StatusSkipped, Start: start}) // never ran: not logged
 	if err := jl.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestJoblogColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Skip(exec.Command{Script: "echo a\nb"}) || !r.Skip(exec.Command{Argv: []string{"sleep", "9"}}) || r.Skip(exec.Command{Argv: []string{"sleep", "9"}}) {
+	if !r.Skip(job.Command{Script: "echo a\nb"}) || !r.Skip(job.Command{Argv: []string{"sleep", "9"}}) || r.Skip(job.Command{Argv: []string{"sleep", "9"}}) {
 		t.Fatal("resume does not match the logged commands once each")
 	}
 	// --resume-failed runs the timed-out one again.
@@ -47,7 +47,7 @@ func TestJoblogColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Skip(exec.Command{Argv: []string{"sleep", "9"}}) {
+	if r.Skip(job.Command{Argv: []string{"sleep", "9"}}) {
 		t.Fatal("--resume-failed skipped a failed job")
 	}
 	if !strings.Contains(string(data), "\t:\t") {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"io"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // Live returns the writers a running job's output goes to with
 // --line-buffer (whole lines, tagged, as they come) or --ungroup (bytes as
 // they come). It is the exec.Engine's Live hook.
-func (w *Writer) Live(j *exec.Job, slot int) (stdout, stderr io.Writer) {
+func (w *Writer) Live(j *job.Job, slot int) (stdout, stderr io.Writer) {
 	tag := w.tag(j, slot)
 	if w.opt.Ungroup {
 		return &rawWriter{s: &w.out}, &rawWriter{s: &w.err}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/input"
 )
@@ -39,17 +39,17 @@ func TestTagWriter(t *testing.T) {
 	}
 }
 
-func result(sp *spool.Spool, seq int64, in, out string) *exec.Result {
-	r := &exec.Result{
-		Job:    &exec.Job{Seq: seq, Key: "k", Records: []input.Record{{Seq: seq, Raw: in}}},
-		Status: exec.StatusOK, Stdout: sp.NewBuffer(), Stderr: sp.NewBuffer(),
+func result(sp *spool.Spool, seq int64, in, out string) *job.Result {
+	r := &job.Result{
+		Job:    &job.Job{Seq: seq, Key: "k", Records: []input.Record{{Seq: seq, Raw: in}}},
+		Status: job.StatusOK, Stdout: sp.NewBuffer(), Stderr: sp.NewBuffer(),
 	}
 	r.Stdout.Write([]byte(out))
 	return r
 }
 
-func consume(w *Writer, rs ...*exec.Result) {
-	ch := make(chan *exec.Result, len(rs))
+func consume(w *Writer, rs ...*job.Result) {
+	ch := make(chan *job.Result, len(rs))
 	for _, r := range rs {
 		ch <- r
 	}
@@ -110,8 +110,8 @@ func TestClosedStdoutCallsOnBrokenOnce(t *testing.T) {
 func TestLineBufferKeepsLinesWhole(t *testing.T) {
 	var out bytes.Buffer
 	w := New(Options{Stdout: &out, Stderr: &out, LineBuffer: true, Tag: true})
-	a, _ := w.Live(&exec.Job{Seq: 1, Records: []input.Record{{Raw: "A"}}}, 1)
-	b, _ := w.Live(&exec.Job{Seq: 2, Records: []input.Record{{Raw: "B"}}}, 2)
+	a, _ := w.Live(&job.Job{Seq: 1, Records: []input.Record{{Raw: "A"}}}, 1)
+	b, _ := w.Live(&job.Job{Seq: 2, Records: []input.Record{{Raw: "B"}}}, 2)
 	a.Write([]byte("a1 "))
 	b.Write([]byte("b1\nb2"))
 	a.Write([]byte("more\n"))
@@ -124,9 +124,9 @@ func TestLineBufferKeepsLinesWhole(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	var s Summary
-	s.Add(&exec.Result{Job: &exec.Job{Seq: 1}, Status: exec.StatusOK})
-	s.Add(&exec.Result{Job: &exec.Job{Seq: 3}, Status: exec.StatusFailed, Command: exec.Command{Argv: []string{"false"}}, Err: errors.New("exit status 1")})
-	s.Add(&exec.Result{Job: &exec.Job{Seq: 2}, Status: exec.StatusSignal, Command: exec.Command{Script: "kill -SEGV $$"}, Err: errors.New("killed by SIGSEGV")})
+	s.Add(&job.Result{Job: &job.Job{Seq: 1}, Status: job.StatusOK})
+	s.Add(&job.Result{Job: &job.Job{Seq: 3}, Status: job.StatusFailed, Command: job.Command{Argv: []string{"false"}}, Err: errors.New("exit status 1")})
+	s.Add(&job.Result{Job: &job.Job{Seq: 2}, Status: job.StatusSignal, Command: job.Command{Script: "kill -SEGV $$"}, Err: errors.New("killed by SIGSEGV")})
 	var b bytes.Buffer
 	s.WriteTo(&b)
 	want := "pmap: 2 of 3 jobs failed (1 failed, 1 signal); first: job 2 (kill -SEGV $$): killed by SIGSEGV\n"
@@ -139,17 +139,17 @@ func TestRecordGolden(t *testing.T) {
 	sp := spool.New(1<<20, t.TempDir())
 	defer sp.Close()
 	start := time.Date(2026, 11, 21, 10, 0, 0, 123456000, time.UTC)
-	mk := func(r *exec.Result, out, errOut string) *exec.Result {
+	mk := func(r *job.Result, out, errOut string) *job.Result {
 		r.Stdout, r.Stderr = sp.NewBuffer(), sp.NewBuffer()
 		r.Stdout.Write([]byte(out))
 		r.Stderr.Write([]byte(errOut))
 		r.Start, r.Duration, r.Attempts = start, 12300*time.Microsecond, 1
 		return r
 	}
-	results := []*exec.Result{
-		mk(&exec.Result{Job: &exec.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "a.txt"}}}, Command: exec.Command{Argv: []string{"gzip", "-9", "a.txt"}}, Slot: 1, Status: exec.StatusOK}, "done\n", ""),
-		mk(&exec.Result{Job: &exec.Job{Seq: 2, Key: "b", Records: []input.Record{{Raw: "b\tc", Fields: []string{"b", "c"}}}}, Command: exec.Command{Script: "cat 'b' | wc"}, Slot: 2, Status: exec.StatusFailed, Exit: 1, Err: errors.New("exit status 1")}, "", "no such file\n"),
-		mk(&exec.Result{Job: &exec.Job{Seq: 3, Key: "3", Records: []input.Record{{Raw: `{"id":3,"url":"x"}`, JSON: map[string]any{"id": 3}}}}, Command: exec.Command{Argv: []string{"crash"}}, Slot: 1, Status: exec.StatusSignal, Exit: -1, Signal: "SIGSEGV", Err: errors.New("killed by SIGSEGV")}, "\xff\xfe binary", ""),
+	results := []*job.Result{
+		mk(&job.Result{Job: &job.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "a.txt"}}}, Command: job.Command{Argv: []string{"gzip", "-9", "a.txt"}}, Slot: 1, Status: job.StatusOK}, "done\n", ""),
+		mk(&job.Result{Job: &job.Job{Seq: 2, Key: "b", Records: []input.Record{{Raw: "b\tc", Fields: []string{"b", "c"}}}}, Command: job.Command{Script: "cat 'b' | wc"}, Slot: 2, Status: job.StatusFailed, Exit: 1, Err: errors.New("exit status 1")}, "", "no such file\n"),
+		mk(&job.Result{Job: &job.Job{Seq: 3, Key: "3", Records: []input.Record{{Raw: `{"id":3,"url":"x"}`, JSON: map[string]any{"id": 3}}}}, Command: job.Command{Argv: []string{"crash"}}, Slot: 1, Status: job.StatusSignal, Exit: -1, Signal: "SIGSEGV", Err: errors.New("killed by SIGSEGV")}, "\xff\xfe binary", ""),
 	}
 	var buf bytes.Buffer
 	for _, r := range results {

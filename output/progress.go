@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // Redraw intervals: a terminal line is redrawn at most 10 times a second;
@@ -119,7 +119,7 @@ func (p *Progress) tick() {
 }
 
 // Add counts a finished job. It does nothing on a nil Progress.
-func (p *Progress) Add(r *exec.Result) {
+func (p *Progress) Add(r *job.Result) {
 	if p == nil {
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // fakeClock is a clock a test moves by hand.
@@ -60,8 +60,8 @@ func newTestProgress(opt ProgressOptions) (*Progress, *syncBuffer, *fakeClock) {
 	return p, buf, clock
 }
 
-func ok() *exec.Result     { return &exec.Result{Job: &exec.Job{}, Status: exec.StatusOK} }
-func failed() *exec.Result { return &exec.Result{Job: &exec.Job{}, Status: exec.StatusFailed} }
+func ok() *job.Result     { return &job.Result{Job: &job.Job{}, Status: job.StatusOK} }
+func failed() *job.Result { return &job.Result{Job: &job.Job{}, Status: job.StatusFailed} }
 
 func TestProgressLine(t *testing.T) {
 	s := progressState{done: 25, failed: 2, total: 100, exact: true, elapsed: 5 * time.Second}
@@ -202,12 +202,12 @@ func TestProgressNil(t *testing.T) {
 // progress, counts every result, and writes the final line at the end.
 func TestProgressConsume(t *testing.T) {
 	p, buf, _ := newTestProgress(ProgressOptions{})
-	results := make(chan *exec.Result, 3)
+	results := make(chan *job.Result, 3)
 	for i := int64(1); i <= 3; i++ {
 		r := ok()
 		r.Job.Seq = i
 		if i == 2 {
-			r.Status, r.Err = exec.StatusFailed, errors.New("exit status 1")
+			r.Status, r.Err = job.StatusFailed, errors.New("exit status 1")
 		}
 		results <- r
 	}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/input"
 )
 
@@ -13,7 +13,7 @@ import (
 // job's output is streamed from its buffers, so a record costs no more
 // memory than one chunk of output whatever the output size. Without withKey
 // the "key" field is left out (--format map names the record by its key).
-func writeRecord(w io.Writer, r *exec.Result, withKey bool, scratch []byte, end string) ([]byte, error) {
+func writeRecord(w io.Writer, r *job.Result, withKey bool, scratch []byte, end string) ([]byte, error) {
 	b := appendRecordHead(scratch[:0], r, withKey)
 	if _, err := w.Write(b); err != nil {
 		return b, err
@@ -29,7 +29,7 @@ func writeRecord(w io.Writer, r *exec.Result, withKey bool, scratch []byte, end 
 }
 
 // appendRecordHead appends every field of the record but the outputs.
-func appendRecordHead(b []byte, r *exec.Result, withKey bool) []byte {
+func appendRecordHead(b []byte, r *job.Result, withKey bool) []byte {
 	j := r.Job
 	b = append(b, `{"seq":`...)
 	b = strconv.AppendInt(b, j.Seq, 10)

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 )
 
 // Summary counts results by status and remembers the first failure, for the
@@ -13,7 +13,7 @@ import (
 type Summary struct {
 	Total    int
 	Failed   int
-	byStatus map[exec.Status]int
+	byStatus map[job.Status]int
 	first    *firstFailure
 }
 
@@ -25,20 +25,20 @@ type firstFailure struct {
 }
 
 // Add counts r.
-func (s *Summary) Add(r *exec.Result) {
+func (s *Summary) Add(r *job.Result) {
 	s.Total++
 	if !r.Failed() {
 		return
 	}
 	s.Failed++
 	if s.byStatus == nil {
-		s.byStatus = make(map[exec.Status]int)
+		s.byStatus = make(map[job.Status]int)
 	}
 	s.byStatus[r.Status]++
 	// The first failure is the lowest job number among the jobs that failed
 	// on their own; jobs pmap skipped or stopped are named only when no
 	// other job failed.
-	own := r.Status != exec.StatusSkipped
+	own := r.Status != job.StatusSkipped
 	if s.first == nil || (own && !s.first.own) || (own == s.first.own && r.Job.Seq < s.first.seq) {
 		f := &firstFailure{seq: r.Job.Seq, command: r.Command.String(), own: own}
 		if f.command == "" {
@@ -57,7 +57,7 @@ func (s *Summary) WriteTo(w io.Writer) (int64, error) {
 		return 0, nil
 	}
 	var kinds []string
-	for _, st := range []exec.Status{exec.StatusFailed, exec.StatusSignal, exec.StatusTimeout, exec.StatusError, exec.StatusSkipped} {
+	for _, st := range []job.Status{job.StatusFailed, job.StatusSignal, job.StatusTimeout, job.StatusError, job.StatusSkipped} {
 		if n := s.byStatus[st]; n > 0 {
 			kinds = append(kinds, fmt.Sprintf("%d %s", n, st))
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pmap-dev/pmap/exec"
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
@@ -86,8 +86,8 @@ func New(opt Options) *Writer {
 // order, a result waits until every earlier job's result is written; when
 // results ends with gaps (an interrupted run), what is held is written in
 // order anyway.
-func (w *Writer) Consume(results <-chan *exec.Result) {
-	pending := make(map[int64]*exec.Result)
+func (w *Writer) Consume(results <-chan *job.Result) {
+	pending := make(map[int64]*job.Result)
 	next := int64(1)
 	w.opt.Progress.Start()
 	defer w.opt.Progress.Stop()
@@ -142,7 +142,7 @@ func (w *Writer) flush() {
 	w.err.mu.Unlock()
 }
 
-func (w *Writer) emit(r *exec.Result) {
+func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
 	w.opt.Failed.Write(r)
 	if w.opt.Results != nil {
@@ -201,7 +201,7 @@ func copyTagged(s *sink, src writerToer, tag string) {
 }
 
 // tag is the line prefix for j, "" without --tag/--tagstring.
-func (w *Writer) tag(j *exec.Job, slot int) string {
+func (w *Writer) tag(j *job.Job, slot int) string {
 	switch {
 	case w.opt.TagString != nil:
 		s, err := w.opt.TagString.String(&template.Data{Records: j.Records, Multi: w.opt.Multi, Seq: j.Seq, Slot: slot})
@@ -216,7 +216,7 @@ func (w *Writer) tag(j *exec.Job, slot int) string {
 }
 
 // Verbose prints the command r is about to run on stderr (-v).
-func (w *Writer) Verbose(r *exec.Result) {
+func (w *Writer) Verbose(r *job.Result) {
 	line := r.Command.String() + "\n"
 	w.err.mu.Lock()
 	w.err.write([]byte(line))

@@ -1,0 +1,353 @@
+package exec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/spool"
+)
+
+// Engine runs jobs on a fixed set of worker slots.
+type Engine struct {
+	// Workers is the number of slots; slot numbers are 1..Workers and a slot
+	// runs one job at a time, so {%} is stable and never shared.
+	Workers int
+	// Runner is the backend that runs each attempt of a job.
+	Runner job.Runner
+	// Expand makes each job's command for its slot.
+	Expand *job.Expander
+	// Spool holds captured output.
+	Spool *spool.Spool
+	// Live, when set, gives the writers a job's output goes to while it runs
+	// (--line-buffer, --ungroup); output is then not captured.
+	Live func(j *job.Job, slot int) (stdout, stderr io.Writer)
+	// OnStart is called before a job's process starts (-v).
+	OnStart func(r *job.Result)
+	// Drain, when closed, stops starting jobs while running ones finish
+	// (SIGHUP).
+	Drain <-chan struct{}
+
+	// Timeout stops a job that runs too long (--timeout).
+	Timeout Timeout
+	// Retries is how many more attempts a failed job gets.
+	Retries int
+	// RetryDelay is the wait before the first retry, doubled before each
+	// next one.
+	RetryDelay time.Duration
+	// Halt stops the run on a condition (--halt).
+	Halt Halt
+	// Skip reports whether a job with this command already ran (--resume);
+	// it is asked once per job.
+	Skip func(cmd job.Command) bool
+	// OnFinish, when set, is called with every result in the job's own
+	// goroutine, before its slot is free again. The --joblog is written
+	// here: then a pmap killed with SIGKILL has logged every job that ran
+	// but the ones holding a slot, so --resume runs at most Workers jobs
+	// twice.
+	OnFinish func(r *job.Result)
+	// Throttle, when set, is called before each job starts and returns when
+	// it may start (--delay, --load, --memfree); it returns early with
+	// ctx's error.
+	Throttle func(ctx context.Context) error
+
+	runtimes runtimes
+	mu       sync.Mutex
+	stats    haltStats
+	readAll  bool // the input was read to its end
+	halted   chan struct{}
+	haltOnce sync.Once
+	stopNow  context.CancelCauseFunc
+	abortErr error
+}
+
+// Aborted returns the error that stopped the run when a runner could not
+// go on (Outcome.Abort), or nil.
+func (e *Engine) Aborted() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.abortErr
+}
+
+// abort stops the run for err: no more jobs start, running ones are stopped.
+func (e *Engine) abort(err error) {
+	e.mu.Lock()
+	if e.abortErr == nil {
+		e.abortErr = err
+	}
+	e.mu.Unlock()
+	e.haltOnce.Do(func() {
+		close(e.halted)
+		e.stopNow(err)
+	})
+}
+
+// Read reports how many jobs have been read so far, and whether that is
+// all of them (the input was read to its end), for a progress display.
+func (e *Engine) Read() (n int, all bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.stats.read, e.readAll
+}
+
+// Halted reports whether a --halt policy stopped the run, and whether that
+// policy counts failures (exit status 1) rather than successes or jobs done.
+func (e *Engine) Halted() (halted, onFailure bool) {
+	if e.halted == nil || !drained(e.halted) {
+		return false, false
+	}
+	return true, e.Halt.Kind == HaltFail
+}
+
+// Run reads jobs and sends one Result per job to results, then returns once
+// every started job has ended. It does not close results.
+//
+// Cancelling ctx (a signal, a closed stdout) stops starting jobs and stops
+// running ones; jobs not started then are not reported. A --halt policy
+// stops starting jobs too, but every job of the input is still reported:
+// those that did not run as skipped. The error is a failure to read input.
+func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.Result) error {
+	e.halted = make(chan struct{})
+	runCtx, stopNow := context.WithCancelCause(ctx)
+	defer stopNow(nil)
+	e.stopNow = stopNow
+
+	queue := make(chan *job.Job, 2*e.Workers)
+	var readErr error
+	go func() {
+		defer close(queue)
+		for {
+			j, err := jobs.Next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = err
+				} else {
+					e.mu.Lock()
+					e.readAll = true
+					e.mu.Unlock()
+				}
+				return
+			}
+			e.mu.Lock()
+			e.stats.read++
+			e.mu.Unlock()
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				return
+			case <-e.Drain:
+				return
+			}
+		}
+	}()
+
+	// Free slots, lowest first at the start: job 1 runs on slot 1, as in
+	// GNU parallel, and a slot is reused only once its job has ended.
+	free := make(chan int, e.Workers)
+	for slot := 1; slot <= e.Workers; slot++ {
+		free <- slot
+	}
+	var wg sync.WaitGroup
+	for {
+		var j *job.Job
+		var ok bool
+		select {
+		case j, ok = <-queue:
+		case <-ctx.Done():
+		case <-e.Drain:
+		}
+		if !ok || ctx.Err() != nil || drained(e.Drain) {
+			break
+		}
+		var slot int
+		select {
+		case slot = <-free:
+		case <-e.halted:
+		case <-ctx.Done():
+		case <-e.Drain:
+		}
+		if ctx.Err() != nil || drained(e.Drain) {
+			break
+		}
+		if slot != 0 && e.Throttle != nil && !drained(e.halted) {
+			if err := e.Throttle(ctx); err != nil {
+				break
+			}
+		}
+		if drained(e.halted) {
+			if slot != 0 {
+				free <- slot
+			}
+			r := e.skipped(j)
+			if e.OnFinish != nil {
+				e.OnFinish(r)
+			}
+			results <- r
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.run(runCtx, j, slot)
+			if e.OnFinish != nil {
+				e.OnFinish(r)
+			}
+			results <- r
+			free <- slot
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil || drained(e.Drain) {
+		return nil
+	}
+	// The queue is closed and drained: the reader has finished.
+	return readErr
+}
+
+// skipped is the result of a job that a --halt policy kept from running.
+func (e *Engine) skipped(j *job.Job) *job.Result {
+	err := job.ErrHalted
+	if e.Halt.Kind != HaltFail {
+		err = job.ErrNotNeeded
+	}
+	if a := e.Aborted(); a != nil {
+		err = fmt.Errorf("not run: %w", a)
+	}
+	r := &job.Result{Job: j, Status: job.StatusSkipped, Exit: -1, Err: err, Start: time.Now()}
+	if j.Err == nil {
+		r.Command, _ = e.Expand.Command(j, 0) // what would have run, for the record
+	}
+	return r
+}
+
+// finish counts r for --halt and stops the run when the policy is met.
+func (e *Engine) finish(r *job.Result) {
+	if errors.Is(r.Err, job.ErrResumed) {
+		return
+	}
+	e.mu.Lock()
+	e.stats.done++
+	if r.Status == job.StatusOK {
+		e.stats.succeeded++
+	} else {
+		e.stats.failed++
+	}
+	reached := e.Halt.reached(e.stats)
+	e.mu.Unlock()
+	if !reached {
+		return
+	}
+	e.haltOnce.Do(func() {
+		close(e.halted)
+		if e.Halt.Now {
+			e.stopNow(job.ErrHalted)
+		}
+	})
+}
+
+func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
+	r := &job.Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
+	defer e.finish(r)
+	if j.Err != nil {
+		r.Status, r.Err = job.StatusError, j.Err
+		return r
+	}
+	cmd, err := e.Expand.Command(j, slot)
+	r.Command = cmd
+	if err != nil {
+		r.Status, r.Err = job.StatusError, fmt.Errorf("template: %w", err)
+		return r
+	}
+	if e.Skip != nil && e.Skip(cmd) {
+		r.Status, r.Err = job.StatusSkipped, job.ErrResumed
+		return r
+	}
+	if e.OnStart != nil {
+		e.OnStart(r)
+	}
+	delay := e.RetryDelay
+	for attempt := 1; ; attempt++ {
+		r.Attempts = attempt
+		r.Start = time.Now()
+		e.attempt(ctx, r)
+		if r.Status == job.StatusOK || r.Status == job.StatusError || attempt > e.Retries || ctx.Err() != nil {
+			break
+		}
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+			delay *= 2
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if r.Status == job.StatusOK {
+		e.runtimes.add(r.Duration)
+	}
+	return r
+}
+
+// attempt runs the job once, filling r.
+func (e *Engine) attempt(ctx context.Context, r *job.Result) {
+	r.Release() // a retry keeps only the last attempt's output
+	t := &job.Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
+	if e.Live != nil {
+		t.Stdout, t.Stderr = e.Live(r.Job, r.Slot)
+	} else {
+		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
+		t.Stdout, t.Stderr = r.Stdout, r.Stderr
+	}
+	jobCtx := ctx
+	limit := e.Timeout.limit(&e.runtimes)
+	if limit > 0 {
+		var cancel context.CancelFunc
+		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", job.ErrTimeout, limit))
+		defer cancel()
+	}
+	out := e.Runner.Run(jobCtx, t)
+	r.Duration = time.Since(r.Start)
+	r.Host = out.Host
+	r.Attempts += out.Retried
+	if out.Abort != nil {
+		e.abort(out.Abort)
+	}
+	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
+	if r.Status == job.StatusOK {
+		r.Exit = 0
+		return
+	}
+	if !out.Stopped {
+		return
+	}
+	// pmap stopped the job: say why, rather than blame the job.
+	cause := context.Cause(jobCtx)
+	switch {
+	case errors.Is(cause, job.ErrTimeout):
+		r.Status, r.Err = job.StatusTimeout, cause
+	case errors.Is(cause, job.ErrHalted) && e.Halt.Kind != HaltFail:
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (stopped with %s)", job.ErrNotNeeded, r.Signal)
+	case errors.Is(cause, job.ErrHalted):
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w now (sent %s)", job.ErrHalted, r.Signal)
+	default:
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
+	}
+	r.Exit = -1
+}
+
+func drained(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}

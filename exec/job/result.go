@@ -1,0 +1,60 @@
+package job
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec/spool"
+)
+
+// Result is everything known about a finished job: what a result record,
+// a joblog line, the summary and the progress display are made of.
+type Result struct {
+	Job     *Job    // the job this is the result of
+	Command Command // what ran, or would have run (skipped jobs)
+	Slot    int     // the worker slot; 0 for a job that never got one
+	Host    string  // where it ran ("" = this machine)
+	Status  Status  // how it ended
+	Exit    int     // exit code; -1 when killed by a signal or never started
+	Signal  string  // signal name (SIGSEGV) when killed by a signal
+	Err     error   // why the job failed, nil when ok
+	// Attempts counts the attempts made, --retries and moves off a failed
+	// remote host included; 0 when the job never ran.
+	Attempts int
+	Start    time.Time     // when the last attempt started
+	Duration time.Duration // how long the last attempt ran
+	// Stdout and Stderr hold the captured output; nil when output went
+	// straight through (--line-buffer, --ungroup).
+	Stdout, Stderr *spool.Buffer
+}
+
+// Reasons a job did not run or was stopped; they are the Err (wrapped) of
+// its Result, so that sinks can tell them apart with errors.Is.
+var (
+	// ErrTimeout: the job ran past --timeout.
+	ErrTimeout = errors.New("timed out")
+	// ErrHalted: a --halt policy stopped the run before or while the job ran.
+	ErrHalted = errors.New("stopped by --halt")
+	// ErrNotNeeded: a --halt success/done policy was met; the job was not
+	// needed. It is not a failure.
+	ErrNotNeeded = errors.New("not run: the --halt condition was met")
+	// ErrResumed: the joblog shows the job already ran (--resume). It is not
+	// a failure.
+	ErrResumed = errors.New("already ran (--resume)")
+)
+
+// OK reports whether the job succeeded.
+func (r *Result) OK() bool { return r.Status == StatusOK }
+
+// Failed reports whether r counts as a failure of the run: it did not
+// succeed, and it was not skipped because it had already run or was no
+// longer needed.
+func (r *Result) Failed() bool {
+	return r.Status != StatusOK && !errors.Is(r.Err, ErrResumed) && !errors.Is(r.Err, ErrNotNeeded)
+}
+
+// Release frees the result's output buffers once they are written.
+func (r *Result) Release() {
+	r.Stdout.Release()
+	r.Stderr.Release()
+}

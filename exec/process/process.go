@@ -1,0 +1,155 @@
+package process
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+
+	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
+)
+
+// Process is the backend that starts one process per job: argv as is for
+// the exec backend, or `SHELL -c SCRIPT` for the shell backend. Each job runs
+// in its own process group with stdin from /dev/null.
+type Process struct {
+	// Shell runs Command.Script (sh by default; $PMAP_SHELL, --shell).
+	Shell string
+	// TermSeq stops a job whose context is done.
+	TermSeq proc.TermSeq
+
+	initOnce sync.Once
+	initErr  error
+	devNull  *os.File
+	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	paths    proc.PathCache
+	groups   proc.Groups
+}
+
+func (p *Process) init() error {
+	p.initOnce.Do(func() {
+		p.devNull, p.initErr = os.Open(os.DevNull)
+		p.env = proc.BaseEnv(os.Environ())
+		if p.Shell == "" {
+			p.Shell = "sh"
+		}
+		if p.TermSeq == nil {
+			p.TermSeq = proc.DefaultTermSeq
+		}
+	})
+	return p.initErr
+}
+
+// KillAll sends sig to the process group of every running job: the second
+// Ctrl-C, which must not wait for a termination sequence.
+func (p *Process) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
+
+// Run implements job.Runner.
+func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
+	if err := p.init(); err != nil {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
+	}
+	argv := t.Command.Argv
+	if t.Command.IsShell() {
+		// "--": a script that starts with "-" is not an option of the shell.
+		argv = []string{p.Shell, "-c", "--", t.Command.Script}
+	}
+	if len(argv) == 0 || argv[0] == "" {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("empty command")}
+	}
+	path, err := p.paths.LookPath(argv[0])
+	if err != nil {
+		return proc.StartError(argv[0], err)
+	}
+	if ctx.Err() != nil {
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+	}
+
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
+	}
+	stdin := p.devNull
+	var stdinW *os.File
+	if t.Job.Stdin != nil {
+		r, w, err := os.Pipe()
+		if err != nil {
+			outR.Close()
+			errR.Close()
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
+		}
+		stdin, stdinW = r, w
+	}
+	env := make([]string, len(p.env), len(p.env)+3)
+	copy(env, p.env)
+	env = append(env,
+		"PMAP_SEQ="+strconv.FormatInt(t.Job.Seq, 10),
+		"PMAP_SLOT="+strconv.Itoa(t.Slot),
+		"PMAP_KEY="+t.Job.Key)
+	child, err := proc.Start(0, path, argv, os.ProcAttr{
+		Env:   env,
+		Files: []*os.File{stdin, outW, errW},
+	})
+	outW.Close()
+	errW.Close()
+	if stdinW != nil {
+		stdin.Close()
+	}
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		if stdinW != nil {
+			stdinW.Close()
+		}
+		return proc.StartError(argv[0], err)
+	}
+	if stdinW != nil {
+		// A job that does not read all of its input must not block pmap:
+		// the write ends with EPIPE when the job closes or exits.
+		go func() {
+			stdinW.Write(t.Job.Stdin)
+			stdinW.Close()
+		}()
+	}
+	pgid := child.Pid
+	p.groups.Add(pgid)
+	defer p.groups.Remove(pgid)
+
+	finished := make(chan struct{})
+	var stopped bool
+	var stoppedMu sync.Mutex
+	cancelStop := context.AfterFunc(ctx, func() {
+		stoppedMu.Lock()
+		stopped = true
+		stoppedMu.Unlock()
+		p.TermSeq.Stop(pgid, finished)
+	})
+
+	copied := make(chan struct{}, 2)
+	go proc.CopyStream(t.Stdout, outR, copied)
+	go proc.CopyStream(t.Stderr, errR, copied)
+	state, waitErr := child.Wait()
+	proc.AwaitStreams(copied, pgid, outR, errR)
+	close(finished)
+	cancelStop()
+	// Whatever the job left behind in its group (a background process that
+	// closed its output) ends with it: no job outlives its own run.
+	proc.SignalGroup(pgid, syscall.SIGKILL)
+
+	stoppedMu.Lock()
+	wasStopped := stopped
+	stoppedMu.Unlock()
+	if waitErr != nil {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: waitErr, Stopped: wasStopped}
+	}
+	return proc.OutcomeOf(state, wasStopped)
+}

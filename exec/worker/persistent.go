@@ -1,0 +1,243 @@
+package worker
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
+	"github.com/pmap-dev/pmap/exec/template"
+	"github.com/pmap-dev/pmap/input"
+)
+
+// DefaultExitGrace is how long Close waits for a worker to exit after it
+// got EOF on its stdin before it is sent the termination sequence: long
+// enough for a worker to flush what it keeps, short enough that a worker
+// that ignores EOF does not hold the run.
+const DefaultExitGrace = 5 * time.Second
+
+// syncWriteMax is the largest record line written to a worker from the
+// job's own goroutine. Up to PIPE_BUF bytes fit in the worker's (empty)
+// stdin pipe at once, so the write cannot block on a worker that is
+// itself blocked writing a long answer; a longer record is written from a
+// goroutine while the answer is read.
+const syncWriteMax = 4096
+
+// Persistent is the backend of --worker: one long-lived worker process per
+// slot, started on the slot's first job (or after its worker ended), that
+// reads one record per line on its stdin and answers each with exactly one
+// line on its stdout, which is that job's output. A slot runs one job at a
+// time, so a worker never holds more than one record.
+type Persistent struct {
+	// Command is the worker command; it is expanded per slot ({%}) and must
+	// not depend on a record.
+	Command *template.Template
+	// Shell runs the expanded Command with ShellPath -c instead of as an
+	// argv.
+	Shell bool
+	// ShellPath is the shell of a Shell command: sh when empty ($PMAP_SHELL,
+	// --shell).
+	ShellPath string
+	// TermSeq stops a worker: one whose record was stopped (--timeout,
+	// --halt now, a signal), and at Close one that does not exit on EOF
+	// (proc.DefaultTermSeq when nil).
+	TermSeq proc.TermSeq
+	// Restarts is how many times in a row a slot's worker may end on its
+	// own (die, exit, close its stdout) and be started again; one more and
+	// the run is aborted. A record answered resets the count.
+	Restarts int
+	// Stderr receives the workers' stderr, whole lines at a time so that
+	// lines of different workers do not mix.
+	Stderr io.Writer
+	// ExitGrace is how long Close waits for a worker to exit after EOF
+	// (DefaultExitGrace when 0).
+	ExitGrace time.Duration
+
+	initOnce sync.Once
+	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	paths    proc.PathCache
+
+	mu     sync.Mutex
+	slots  []*slot // index slot-1
+	groups proc.Groups
+	errMu  sync.Mutex // serialises Stderr writes
+}
+
+// slot is the state of one slot: only the job running on the slot
+// touches it (Close runs after every job ended).
+type slot struct {
+	w      *worker
+	deaths int // worker ends in a row without a record answered
+}
+
+// errStopped marks a worker that pmap stopped (timeout, halt,
+// signal): the record is not the worker's fault.
+var errStopped = errors.New("worker stopped")
+
+// slot returns the state of slot n, creating it.
+func (p *Persistent) slot(n int) *slot {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.slots) < n {
+		p.slots = append(p.slots, &slot{})
+	}
+	return p.slots[n-1]
+}
+
+// KillAll sends sig to every worker's process group: the second Ctrl-C.
+func (p *Persistent) KillAll(sig syscall.Signal) { p.groups.Signal(sig) }
+
+// Run implements job.Runner: it sends the job's record to the slot's worker
+// and copies the answer line to t.Stdout.
+func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
+	defer t.CloseWriters()
+	if len(t.Job.Records) != 1 {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
+	}
+	rec := t.Job.Records[0].Raw
+	if strings.IndexByte(rec, '\n') >= 0 {
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}
+	}
+	if ctx.Err() != nil {
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
+	}
+	s := p.slot(t.Slot)
+	if s.w != nil && s.w.ended() {
+		// It ended between records: start a new one, counting the end.
+		w := s.w
+		s.w = nil
+		w.release(p)
+		s.deaths++
+		if s.deaths > p.Restarts {
+			err := p.givingUp(t.Slot, s.deaths, "died: "+w.endReason())
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err, Abort: err}
+		}
+	}
+	if s.w == nil {
+		w, o := p.start(t.Slot)
+		if w == nil {
+			// PATH, the shell or the system does not change while pmap
+			// runs: a worker that cannot start will never start.
+			o.Err = fmt.Errorf("worker %d: %w", t.Slot, o.Err)
+			o.Abort = o.Err
+			return o
+		}
+		s.w = w
+	}
+	w := s.w
+	err := w.exchange(ctx, rec, t.Stdout)
+	if err == nil {
+		s.deaths = 0
+		return job.Outcome{Status: job.StatusOK}
+	}
+	s.w = nil
+	if errors.Is(err, errStopped) {
+		w.stop(p.TermSeq)
+		w.release(p)
+		o := proc.OutcomeOf(w.state, true)
+		if w.waitErr != nil {
+			o = job.Outcome{Status: job.StatusError, Exit: -1, Err: w.waitErr, Stopped: true}
+		}
+		if o.Status != job.StatusSignal {
+			// It exited on the signal rather than dying of it: still
+			// stopped by pmap, and the record has no answer.
+			o.Status, o.Exit = job.StatusSignal, -1
+			if o.Signal == "" && len(p.TermSeq) > 0 {
+				o.Signal = proc.SignalName(p.TermSeq[0].Signal)
+			}
+		}
+		return o
+	}
+	// The worker ended with the record (or could not take it).
+	reason := w.died(p.TermSeq)
+	w.release(p)
+	o := job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
+	if w.state != nil {
+		st := proc.OutcomeOf(w.state, false)
+		o.Signal = st.Signal
+		if st.Status == job.StatusFailed {
+			o.Exit = st.Exit
+		}
+	}
+	s.deaths++
+	if s.deaths > p.Restarts {
+		o.Abort = p.givingUp(t.Slot, s.deaths, reason)
+	}
+	return o
+}
+
+// givingUp is the error that aborts the run when a slot's worker keeps
+// ending without answering.
+func (p *Persistent) givingUp(slot, deaths int, reason string) error {
+	return fmt.Errorf("worker %d %s (%d times in a row without answering a record); giving up (--worker-restarts %d)", slot, reason, deaths, p.Restarts)
+}
+
+// Close ends every worker: EOF on its stdin, DefaultExitGrace to exit, then
+// the termination sequence. It waits for them all; call it once every job
+// has ended.
+func (p *Persistent) Close() error {
+	p.mu.Lock()
+	slots := p.slots
+	p.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range slots {
+		if w := s.w; w != nil {
+			s.w = nil
+			wg.Go(func() {
+				w.finish(p.TermSeq, cmp.Or(p.ExitGrace, DefaultExitGrace))
+				w.release(p)
+			})
+		}
+	}
+	wg.Wait()
+	return nil
+}
+
+// copyLines writes r to p.Stderr a line at a time (or a buffer's worth of
+// a very long line), until EOF.
+func (p *Persistent) copyLines(r io.Reader, done chan<- struct{}) {
+	defer close(done)
+	br := bufio.NewReaderSize(r, 32<<10)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 && p.Stderr != nil {
+			p.errMu.Lock()
+			_, _ = p.Stderr.Write(line)
+			p.errMu.Unlock()
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+// checkRecordFree reports an error when the worker command expands
+// differently for two different records: it is started before any record.
+func checkRecordFree(t *template.Template) error {
+	a := &template.Data{Records: []input.Record{{Seq: 1, Line: 1, Raw: "a"}}, Seq: 1, Slot: 1}
+	b := &template.Data{Records: []input.Record{{Seq: 2, Line: 2, Raw: "b"}}, Seq: 2, Slot: 1}
+	x, err1 := t.String(a)
+	y, err2 := t.String(b)
+	if err1 != nil || err2 != nil || x != y {
+		return errors.New("the worker command is started once per slot, before any record: it may use {%} and --var names, not {}, {#} or fields (records come on its stdin)")
+	}
+	return nil
+}
+
+// NewPersistent returns the --worker backend for the worker command t (an
+// Exec template, or a Shell one with shell set). It fails when the command
+// depends on a record.
+func NewPersistent(t *template.Template, shell bool, restarts int) (*Persistent, error) {
+	if err := checkRecordFree(t); err != nil {
+		return nil, err
+	}
+	return &Persistent{Command: t, Shell: shell, Restarts: restarts}, nil
+}
