@@ -9,7 +9,7 @@ import (
 
 // Live returns the writers a running job's output goes to with
 // --line-buffer (whole lines, tagged, as they come) or --ungroup (bytes as
-// they come). It is the exec.Engine's Live hook.
+// they come). It is the scheduler's (exec.Engine's) Live hook.
 func (w *Writer) Live(j *job.Job, slot int) (stdout, stderr io.Writer) {
 	tag := w.tag(j, slot)
 	if w.opt.Ungroup {
