@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"slices"
@@ -499,6 +500,17 @@ func TestCompileErrors(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("Compile(%q, %d) = %v, want %q", c.words, c.mode, err, c.want)
 		}
+		// the column is a field too, for callers that point at it
+		var te *Error
+		if !errors.As(err, &te) {
+			t.Errorf("Compile(%q): %T is not an *Error", c.words, err)
+			continue
+		}
+		col := 0
+		fmt.Sscanf(c.want, "template column %d:", &col)
+		if te.Column != col {
+			t.Errorf("Compile(%q): Column %d, message says %d", c.words, te.Column, col)
+		}
 	}
 	if _, err := Compile([]string{"x"}, Options{Mode: Mode(9)}); err == nil {
 		t.Error("unknown mode accepted")
@@ -661,13 +673,21 @@ func TestCost(t *testing.T) {
 	}
 }
 
-// TestArgvAllocs checks the allocation budget: one for the slice, one per
-// word with a replacement string; String allocates once.
+// TestArgvAllocs checks the allocation budget: Argv allocates the slice and
+// one string for all the expanded words; String allocates once.
 func TestArgvAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
 	tp := mustCompile(t, []string{"gzip", "-9", "-c", "{}", "-o", "out/{/.}.gz"}, Options{})
 	d := &Data{Records: recs("/data/logs/app.log"), Seq: 123456, Slot: 3}
-	if n := testing.AllocsPerRun(100, func() { _, _ = tp.Argv(d) }); n != 3 {
-		t.Errorf("Argv allocs = %v, want 3", n)
+	if n := testing.AllocsPerRun(100, func() { _, _ = tp.Argv(d) }); n != 2 {
+		t.Errorf("Argv allocs = %v, want 2", n)
+	}
+	x3 := mustCompile(t, []string{"echo", "x{}y"}, Options{ContextReplace: true})
+	m3 := &Data{Records: recs("a", "b", "c"), Multi: true}
+	if n := testing.AllocsPerRun(100, func() { _, _ = x3.Argv(m3) }); n != 2 {
+		t.Errorf("-X Argv allocs = %v, want 2", n)
 	}
 	if n := testing.AllocsPerRun(100, func() { _, _ = tp.String(d) }); n != 1 {
 		t.Errorf("String allocs = %v, want 1", n)
@@ -692,6 +712,9 @@ func TestArgvAllocs(t *testing.T) {
 	argv, _ := lit.Argv(d)
 	if !slices.Equal(argv, []string{"true"}) {
 		t.Errorf("literal argv %q", argv)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = lit.Argv(d) }); n != 1 {
+		t.Errorf("literal Argv allocs = %v, want 1", n)
 	}
 }
 
