@@ -88,6 +88,8 @@ func (p *tpiece) rewrite(dst []byte, start int) ([]byte, error) {
 		return dqBody.apply(dst, start), nil
 	case cParam:
 		return paramWord.apply(dst, start), nil
+	case cParamDQ:
+		return paramDQWord.apply(dst, start), nil
 	case cComment:
 		// A newline would end the comment and run the rest as code.
 		for i, c := range v {

@@ -163,39 +163,65 @@ func AppendArgv(dst []byte, argv []string) []byte {
 
 // escaper rewrites, in place, a value that was appended to a buffer as it
 // is into its form for one quoting context: open, the bytes with each
-// special one escaped, close. Expansion appends a value first and escapes
-// it afterwards because whether a value needs quotes at all depends on
-// all of its bytes; rewriting in place decides that in the same pass,
-// where choosing first would mean measuring every value twice.
+// special one replaced, close. Expansion appends a value first and
+// escapes it afterwards because whether a value needs quotes at all
+// depends on all of its bytes; rewriting in place decides that in the
+// same pass, where choosing first would mean measuring every value twice.
 type escaper struct {
 	open, close string
-	// special marks the bytes to escape: a single quote becomes '\'' (the
-	// only escape inside '...'), anything else gets a backslash before it.
-	special [256]bool
+	// grow is how many bytes a special byte adds (0 for the others), so
+	// that measuring needs no look at repl.
+	grow [256]uint8
+	repl [256]string
 }
 
-func newEscaper(open, close, special string) *escaper {
+// newEscaper makes an escaper that puts a backslash before each byte of
+// slashed.
+func newEscaper(open, close, slashed string) *escaper {
 	e := &escaper{open: open, close: close}
-	for i := 0; i < len(special); i++ {
-		e.special[special[i]] = true
+	for i := 0; i < len(slashed); i++ {
+		e.set(slashed[i], `\`+slashed[i:i+1])
 	}
+	return e
+}
+
+func (e *escaper) set(c byte, repl string) {
+	e.grow[c], e.repl[c] = uint8(len(repl)-1), repl
+}
+
+// quotesOnly makes an escaper for single quotes, where the only escape
+// is closing them: a single quote becomes quote, backslash, quote, quote.
+func quotesOnly(open, close string) *escaper {
+	e := newEscaper(open, close, "")
+	e.set('\'', `'\''`)
 	return e
 }
 
 var (
 	// sqWord quotes a whole word: '...'.
-	sqWord = newEscaper("'", "'", "'")
+	sqWord = quotesOnly("'", "'")
 	// sqBody is the inside of '...' written by the template.
-	sqBody = newEscaper("", "", "'")
+	sqBody = quotesOnly("", "")
 	// ansiBody is the inside of bash's $'...': close it, insert a '...'
 	// string, and reopen, since $'...' has escapes of its own.
-	ansiBody = newEscaper("''", "'$'", "'")
+	ansiBody = quotesOnly("''", "'$'")
 	// dqBody is the inside of "..." (and of backquotes within "...",
 	// which also unescape \").
 	dqBody = newEscaper("", "", "\\$`\"")
 	// paramWord is a word inside ${...}, double-quoted: bash does not
 	// honour single quotes in its subscripts and offsets.
 	paramWord = newEscaper(`"`, `"`, "\\$`\"")
+	// paramDQWord is paramWord where bash's brace expansion reads the
+	// inner double quotes inverted ("${x:-"{a,b}"}" gives two words): the
+	// braces and commas go outside them, '}' escaped so that it does not
+	// end the ${...}. Every shell reads those as literal bytes there.
+	paramDQWord = func() *escaper {
+		e := newEscaper(`"`, `"`, "\\$`\"")
+		e.set('{', `"{"`)
+		e.set(',', `","`)
+		e.set('}', `"\}"`)
+		return e
+	}()
 	// slashBody escapes what a here-document body, or the shell's extra
 	// unescaping inside backquotes, removes a backslash before.
 	slashBody = newEscaper("", "", "\\$`")
@@ -205,12 +231,7 @@ var (
 func (e *escaper) apply(dst []byte, start int) []byte {
 	extra := len(e.open) + len(e.close)
 	for _, c := range dst[start:] {
-		if e.special[c] {
-			extra++
-			if c == '\'' {
-				extra += 2
-			}
-		}
+		extra += int(e.grow[c])
 	}
 	if extra == 0 {
 		return dst
@@ -222,7 +243,7 @@ func (e *escaper) apply(dst []byte, start int) []byte {
 	copy(dst[w:], e.close)
 	for r := end; r > start; {
 		i := r - 1
-		for i >= start && !e.special[dst[i]] {
+		for i >= start && e.grow[dst[i]] == 0 {
 			i--
 		}
 		w -= r - (i + 1)
@@ -230,13 +251,9 @@ func (e *escaper) apply(dst []byte, start int) []byte {
 		if i < start {
 			break
 		}
-		if c := dst[i]; c == '\'' {
-			w -= 4
-			copy(dst[w:], `'\''`)
-		} else {
-			w -= 2
-			dst[w], dst[w+1] = '\\', c
-		}
+		repl := e.repl[dst[i]]
+		w -= len(repl)
+		copy(dst[w:], repl)
 		r = i
 	}
 	copy(dst[start:], e.open)

@@ -21,6 +21,7 @@ const (
 	cANSI               // inside bash's $'...'
 	cDQ                 // inside "..."
 	cParam              // inside ${...}: a double-quoted word, where bash's subscripts and offsets do not honour single quotes
+	cParamDQ            // cParam where bash's brace expansion would see the value unquoted (braceExposed)
 	cArith              // inside $((...))
 	cComment            // inside a comment
 	cHereExp            // here-document body with expansions (<<EOF)

@@ -67,6 +67,9 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 		tp.ctx = cDQ
 	case fParam:
 		tp.ctx = cParam
+		if x.braceExposed() {
+			tp.ctx = cParamDQ
+		}
 	case fArith:
 		tp.ctx = cArith
 	case fComment:
@@ -94,6 +97,22 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 		top.wordRec = true
 	}
 	return nil
+}
+
+// braceExposed reports whether the double quotes that cParam puts around
+// a value would leave it unquoted for bash's brace expansion. That pass
+// reads a word's double quotes as a flat sequence, not knowing that
+// ${...} nests them, so "${x:-"{a,b}"}" gives two words: the quotes are
+// inverted for it when an odd number of double quotes is open since the
+// innermost code frame (whose text the shell reads again, on its own).
+func (x *shellScanner) braceExposed() bool {
+	odd := false
+	for i := len(x.frames) - 1; i >= 0 && !isCode(x.frames[i].kind); i-- {
+		if x.frames[i].kind == fDQ {
+			odd = !odd
+		}
+	}
+	return odd
 }
 
 // step handles one (unescaped-for-backquotes) character c of w raw bytes

@@ -160,7 +160,7 @@ func appendName(b []byte, prefix string, n int) []byte {
 func appendRef(b []byte, p *tpiece, n int) []byte {
 	var open, close string
 	switch p.ctx {
-	case cCode, cParam:
+	case cCode, cParam, cParamDQ:
 		// A double-quoted expansion is one word, never split or globbed.
 		open, close = `"`, `"`
 		if p.bqDQ {
