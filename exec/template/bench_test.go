@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/pmap-dev/pmap/input"
@@ -75,6 +76,22 @@ func BenchmarkCompileShell(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Compile(words, Options{Mode: Shell}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkArgvAppendX is -X with the records appended (no replacement
+// string): a job of 10,000 short records, as -X packs under ARG_MAX.
+func BenchmarkArgvAppendX(b *testing.B) {
+	tp := mustCompile(b, []string{"rm", "-f", "--"}, Options{ContextReplace: true})
+	d := &Data{Multi: true}
+	for i := range 10000 {
+		d.Records = append(d.Records, input.Record{Raw: strconv.Itoa(i)})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.Argv(d); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -54,23 +54,26 @@ func (x *expander) appendCount() (int, error) {
 	return n, nil
 }
 
-// appendArg returns appended argument k (see appendCount).
-func (x *expander) appendArg(k int) string {
+// args yields the arguments counted by appendCount, in order, walking
+// the records once however many there are (-X packs thousands).
+func (x *expander) args(yield func(string) bool) {
 	for i := range x.d.Records {
+		if i > 0 && !x.d.Multi {
+			return
+		}
 		r := &x.d.Records[i]
 		if r.Fields == nil {
-			if k == 0 {
-				return r.Raw
+			if !yield(r.Raw) {
+				return
 			}
-			k--
 			continue
 		}
-		if k < len(r.Fields) {
-			return r.Fields[k]
+		for _, f := range r.Fields {
+			if !yield(f) {
+				return
+			}
 		}
-		k -= len(r.Fields)
 	}
-	return ""
 }
 
 // argc is the length of d's argv: the template's words with their
@@ -134,8 +137,11 @@ func (t *Template) argv(d *Data) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for k := 0; i < n; i, k = i+1, k+1 {
-		argv[i] = x.appendArg(k)
+	if t.appendRec {
+		for a := range x.args {
+			argv[i] = a
+			i++
+		}
 	}
 	return argv, nil
 }
@@ -170,12 +176,10 @@ func (t *Template) appendExecString(dst []byte, x *expander) ([]byte, error) {
 	if !t.appendRec {
 		return dst, nil
 	}
-	args, err := x.appendCount()
-	if err != nil {
+	if _, err := x.appendCount(); err != nil {
 		return dst, err
 	}
-	for k := 0; k < args; k++ {
-		a := x.appendArg(k)
+	for a := range x.args {
 		if !first {
 			dst = append(dst, ' ')
 		}

@@ -113,12 +113,10 @@ func (p *tpiece) rewrite(dst []byte, start int) ([]byte, error) {
 // appendArgs appends the record as arguments to a template without
 // replacement strings: each field (or record) a shell word of its own.
 func (x *expander) appendArgs(dst []byte, bare bool) ([]byte, error) {
-	args, err := x.appendCount()
-	if err != nil {
+	if _, err := x.appendCount(); err != nil {
 		return dst, err
 	}
-	for k := 0; k < args; k++ {
-		a := x.appendArg(k)
+	for a := range x.args {
 		dst = append(dst, ' ')
 		if bare && isBare(a) {
 			dst = append(dst, a...)

@@ -297,12 +297,11 @@ func (v *Vars) AppendArgs(dst []string, d *Data) ([]string, error) {
 		return dst, nil
 	}
 	x := newExpander(d)
-	n, err := x.appendCount()
-	if err != nil {
+	if _, err := x.appendCount(); err != nil {
 		return dst, err
 	}
-	for k := 0; k < n; k++ {
-		dst = append(dst, x.appendArg(k))
+	for a := range x.args {
+		dst = append(dst, a)
 	}
 	return dst, nil
 }
