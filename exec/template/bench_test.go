@@ -96,3 +96,29 @@ func BenchmarkArgvAppendX(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFill is the inprocess backend's per-job cost.
+func BenchmarkFill(b *testing.B) {
+	v, err := CompileVars([]string{"gzip -9 < {} > out/{/.}.gz && echo {#} done"}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var vs Values
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := v.Fill(&vs, benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKey is the default --key, {#}, expanded for every job.
+func BenchmarkKey(b *testing.B) {
+	tp := mustCompile(b, []string{"{#}"}, Options{Mode: Plain})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.String(benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
