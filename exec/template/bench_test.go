@@ -1,6 +1,7 @@
 package template
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/pmap-dev/pmap/input"
@@ -75,6 +76,48 @@ func BenchmarkCompileShell(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Compile(words, Options{Mode: Shell}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkArgvAppendX is -X with the records appended (no replacement
+// string): a job of 10,000 short records, as -X packs under ARG_MAX.
+func BenchmarkArgvAppendX(b *testing.B) {
+	tp := mustCompile(b, []string{"rm", "-f", "--"}, Options{ContextReplace: true})
+	d := &Data{Multi: true}
+	for i := range 10000 {
+		d.Records = append(d.Records, input.Record{Raw: strconv.Itoa(i)})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.Argv(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFill is the inprocess backend's per-job cost.
+func BenchmarkFill(b *testing.B) {
+	v, err := CompileVars([]string{"gzip -9 < {} > out/{/.}.gz && echo {#} done"}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var vs Values
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := v.Fill(&vs, benchData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkKey is the default --key, {#}, expanded for every job.
+func BenchmarkKey(b *testing.B) {
+	tp := mustCompile(b, []string{"{#}"}, Options{Mode: Plain})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tp.String(benchData); err != nil {
 			b.Fatal(err)
 		}
 	}

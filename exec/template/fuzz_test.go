@@ -101,8 +101,10 @@ func FuzzShellQuote(f *testing.F) {
 		}
 		check("Quote", Quote(v), v)
 		check("JoinArgv", JoinArgv([]string{v, v, "x"}), v, v, "x")
-		check("double quotes", `"`+string(appendDQBody(nil, v))+`"`, v)
-		check("single quotes", `'`+string(appendSQBody(nil, v))+`'`, v)
+		check("double quotes", `"`+string(dqBody.apply([]byte(v), 0))+`"`, v)
+		check("single quotes", `'`+string(sqBody.apply([]byte(v), 0))+`'`, v)
+		check("sqWord", string(sqWord.apply([]byte("x"+v), 1)), "x"+v)
+		check("appendSQ", string(appendSQ(nil, v)), v)
 		if got := Quote(v); got != v && (len(got) < 2 || got[0] != '\'') {
 			t.Fatalf("Quote(%q) = %q: neither bare nor quoted", v, got)
 		}

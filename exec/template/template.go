@@ -1,21 +1,9 @@
-// Package template compiles pmap's command templates once and expands them
-// per job. Expansion never re-parses the template and never lets a value
-// become code: in Exec mode a value is always (part of) exactly one argv
-// word; in Shell mode it is inserted in the form that yields exactly its
-// bytes in the quoting context it sits in (unquoted, '...', "...", ${...},
-// $(...), backquotes, here-documents), or the expansion fails.
-//
-// Replacement strings are GNU parallel's: {} {.} {/} {//} {/.} {#} {%}
-// {n} {-n} with modifiers ({2.} {2/.}), plus {name} for --header columns,
-// JSON keys and paths ({a.b}, {a.0}) and --var constants. {{ is a literal
-// '{', and }} a literal '}' when it closes a {{. A brace group that is
-// not a replacement string, like awk's {print $1}, stays as written.
 package template
 
 import (
 	"fmt"
 	"strings"
-	"unsafe"
+	"sync"
 
 	"github.com/pmap-dev/pmap/input"
 )
@@ -88,7 +76,8 @@ type Template struct {
 
 // Compile parses the template words (joined by single spaces, as GNU parallel
 // does) once. It fails on a template that cannot work for any record: an
-// unterminated quote, {0}, an empty command; the error names the column.
+// unterminated quote, {0}, an empty command. The error is an *Error, whose
+// Column locates the mistake.
 func Compile(words []string, opt Options) (*Template, error) {
 	s := strings.Join(words, " ")
 	t := &Template{mode: opt.Mode}
@@ -100,7 +89,7 @@ func Compile(words []string, opt Options) (*Template, error) {
 			return nil, err
 		}
 		if len(t.words) == 0 {
-			return nil, &compileError{msg: "empty command"}
+			return nil, &Error{Msg: "empty command"}
 		}
 		t.appendRec = !br.any && !opt.NoAppend
 	case Shell:
@@ -113,17 +102,18 @@ func Compile(words []string, opt Options) (*Template, error) {
 			return nil, err
 		}
 	default:
-		return nil, &compileError{msg: fmt.Sprintf("unknown mode %d", opt.Mode)}
+		return nil, &Error{Msg: fmt.Sprintf("unknown mode %d", opt.Mode)}
 	}
 	t.hasRepl = br.any
 	t.cost = t.measure()
 	return t, nil
 }
 
-// Argv expands an Exec template into argv. The slice costs one allocation,
-// plus one per word that holds a replacement string; literal words are
-// shared between calls, so callers must not modify the strings' bytes
-// (they cannot) or rely on the slice's spare capacity.
+// Argv expands an Exec template into argv. It costs two allocations: the
+// slice, and one string holding the bytes of every word with a replacement
+// string, which those words are slices of. Literal words and appended
+// records are shared, not copied. No word shares memory that a later call
+// reuses, so an argv stays valid for as long as the caller keeps it.
 func (t *Template) Argv(d *Data) ([]string, error) {
 	if t.mode != Exec {
 		return nil, fmt.Errorf("template: Argv of a non-Exec template")
@@ -134,25 +124,19 @@ func (t *Template) Argv(d *Data) ([]string, error) {
 // String expands a Shell or Plain template into one string; for an Exec
 // template it returns the argv shell-quoted and joined by spaces (the first
 // word also protected from being read as an assignment or keyword), so
-// that piping it to sh runs the same argv. It computes the length first
-// and allocates once.
+// that piping it to sh runs the same argv. It expands into a pooled buffer
+// and copies the result out once: one allocation.
 func (t *Template) String(d *Data) (string, error) {
 	x := newExpander(d)
-	var n int
-	var err error
-	if t.mode == Exec {
-		n, err = t.execStringLen(&x)
-	} else {
-		n, err = t.textLen(&x)
+	sc := getScratch()
+	b, err := t.appendTo(sc.buf[:0], &x)
+	var s string
+	if err == nil {
+		s = string(b)
 	}
-	if err != nil || n == 0 {
-		return "", err
-	}
-	b, err := t.appendTo(make([]byte, 0, n), &x)
-	if err != nil {
-		return "", err
-	}
-	return unsafe.String(unsafe.SliceData(b), len(b)), nil
+	sc.buf = b
+	putScratch(sc)
+	return s, err
 }
 
 // AppendString is String appending to dst, for allocation-free hot paths
@@ -172,6 +156,31 @@ func (t *Template) appendTo(dst []byte, x *expander) ([]byte, error) {
 		return t.appendExecString(dst, x)
 	}
 	return t.appendText(dst, x)
+}
+
+// scratch is the working memory of one String or Argv call. It is pooled
+// so that a job costs only the allocations that outlive the call: the
+// result is always copied out, so nothing returned aliases a scratch.
+type scratch struct {
+	buf []byte
+	// ends pairs an argv index with the end of its word in buf (Argv).
+	ends []int
+}
+
+// maxPooled bounds the buffers kept for reuse, so that one huge -X job
+// does not pin its memory for the rest of the run.
+const maxPooled = 1 << 20
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{buf: make([]byte, 0, 512)} }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	if cap(sc.buf) > maxPooled || cap(sc.ends) > maxPooled/8 {
+		return
+	}
+	sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
+	scratchPool.Put(sc)
 }
 
 // HasReplacement reports whether the template as written holds any

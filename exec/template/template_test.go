@@ -3,11 +3,13 @@ package template
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os/exec"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pmap-dev/pmap/input"
@@ -334,7 +336,9 @@ func TestExpandShell(t *testing.T) {
 		{"in $()", []string{"echo $(basename {})"}, Options{}, one(rec("a b")), "echo $(basename 'a b')"},
 		{"in \"$()\"", []string{`echo "$(basename {})"`}, Options{}, one(rec("a b")), `echo "$(basename 'a b')"`},
 		{"in ${:-}", []string{"echo ${x:-{}}"}, Options{}, one(rec("a}b")), `echo ${x:-"a}b"}`},
-		{"in \"${:-}\"", []string{`echo "${x:-{}}"`}, Options{}, one(rec("a}b")), `echo "${x:-"a}b"}"`},
+		{"in \"${:-}\"", []string{`echo "${x:-{}}"`}, Options{}, one(rec("a}b")), `echo "${x:-"a"\}"b"}"`},
+		{"brace expansion in \"${:-}\"", []string{`echo "${x:-{}}"`}, Options{}, one(rec("{a,b}")), `echo "${x:-""{"a","b"\}""}"`},
+		{"in \"${:-\"${:-}\"}\"", []string{`echo "${x:-"${y:-{}}"}"`}, Options{}, one(rec("{a,b}")), `echo "${x:-"${y:-"{a,b}"}"}"`},
 		{"in $(( ))", []string{"echo $(( {} + 1 ))"}, Options{}, one(rec("41")), "echo $(( 41 + 1 ))"},
 		{"in backquotes", []string{"echo `basename {}`"}, Options{}, one(rec("a$b")), "echo `basename 'a\\$b'`"},
 		{"in $'...'", []string{"echo $'a{}b'"}, Options{}, one(rec("x'y")), `echo $'a''x'\''y'$'b'`},
@@ -499,6 +503,17 @@ func TestCompileErrors(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("Compile(%q, %d) = %v, want %q", c.words, c.mode, err, c.want)
 		}
+		// the column is a field too, for callers that point at it
+		var te *Error
+		if !errors.As(err, &te) {
+			t.Errorf("Compile(%q): %T is not an *Error", c.words, err)
+			continue
+		}
+		col := 0
+		fmt.Sscanf(c.want, "template column %d:", &col)
+		if te.Column != col {
+			t.Errorf("Compile(%q): Column %d, message says %d", c.words, te.Column, col)
+		}
 	}
 	if _, err := Compile([]string{"x"}, Options{Mode: Mode(9)}); err == nil {
 		t.Error("unknown mode accepted")
@@ -661,13 +676,21 @@ func TestCost(t *testing.T) {
 	}
 }
 
-// TestArgvAllocs checks the allocation budget: one for the slice, one per
-// word with a replacement string; String allocates once.
+// TestArgvAllocs checks the allocation budget: Argv allocates the slice and
+// one string for all the expanded words; String allocates once.
 func TestArgvAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are meaningless under -race")
+	}
 	tp := mustCompile(t, []string{"gzip", "-9", "-c", "{}", "-o", "out/{/.}.gz"}, Options{})
 	d := &Data{Records: recs("/data/logs/app.log"), Seq: 123456, Slot: 3}
-	if n := testing.AllocsPerRun(100, func() { _, _ = tp.Argv(d) }); n != 3 {
-		t.Errorf("Argv allocs = %v, want 3", n)
+	if n := testing.AllocsPerRun(100, func() { _, _ = tp.Argv(d) }); n != 2 {
+		t.Errorf("Argv allocs = %v, want 2", n)
+	}
+	x3 := mustCompile(t, []string{"echo", "x{}y"}, Options{ContextReplace: true})
+	m3 := &Data{Records: recs("a", "b", "c"), Multi: true}
+	if n := testing.AllocsPerRun(100, func() { _, _ = x3.Argv(m3) }); n != 2 {
+		t.Errorf("-X Argv allocs = %v, want 2", n)
 	}
 	if n := testing.AllocsPerRun(100, func() { _, _ = tp.String(d) }); n != 1 {
 		t.Errorf("String allocs = %v, want 1", n)
@@ -692,6 +715,9 @@ func TestArgvAllocs(t *testing.T) {
 	argv, _ := lit.Argv(d)
 	if !slices.Equal(argv, []string{"true"}) {
 		t.Errorf("literal argv %q", argv)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = lit.Argv(d) }); n != 1 {
+		t.Errorf("literal Argv allocs = %v, want 1", n)
 	}
 }
 
@@ -743,4 +769,82 @@ func TestHostPlaceholder(t *testing.T) {
 	if err != nil || strings.Join(argv, ",") != "echo,{host}" {
 		t.Fatalf("%q %v", argv, err)
 	}
+}
+
+// TestNoAliasing checks that what an expansion returns owns its bytes: two
+// results stay intact however many expansions follow, in this goroutine
+// and in others, which share the pooled buffers (run with -race, which
+// also reports a buffer written while a result still points into it).
+func TestNoAliasing(t *testing.T) {
+	ex := mustCompile(t, []string{"echo", "{}", "x{/.}y", "{#}", "lit"}, Options{})
+	xx := mustCompile(t, []string{"echo", "<{}>", "{#}"}, Options{ContextReplace: true})
+	sh := mustCompile(t, []string{"echo {} \"{#}\" 'q{}'"}, Options{Mode: Shell})
+	pl := mustCompile(t, []string{"{#}:{}"}, Options{Mode: Plain})
+	vars, err := CompileVars([]string{"echo {#} {} {}"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := func(g, i, n int) string { return fmt.Sprintf("g%d i%d n%d it's.x", g, i, n) }
+	data := func(g, i, n int) *Data {
+		return &Data{Records: recs(value(g, i, n), "b"+value(g, i, n)), Multi: n%2 == 0, Seq: int64(n)}
+	}
+	// kept is every result of one round, with what it must still be.
+	type kept struct{ got, want []string }
+	round := func(g, i, n int) []kept {
+		d, v, seq := data(g, i, n), value(g, i, n), strconv.Itoa(n)
+		if d.Multi {
+			v = v + " b" + v // -N: {} joins the records
+		}
+		var out []kept
+		argv, err1 := ex.Argv(d)
+		out = append(out, kept{argv, []string{"echo", v, "x" + strings.ReplaceAll(v, ".x", "") + "y", seq, "lit"}})
+		xargv, err2 := xx.Argv(d)
+		xwant := []string{"echo", "<" + value(g, i, n) + ">"}
+		if d.Multi {
+			xwant = append(xwant, "<b"+value(g, i, n)+">")
+		}
+		out = append(out, kept{xargv, append(xwant, seq)})
+		es, err3 := ex.String(d)
+		out = append(out, kept{[]string{es}, []string{JoinArgv(out[0].want)}})
+		ss, err4 := sh.String(d)
+		out = append(out, kept{[]string{ss}, []string{"echo " + Quote(v) + ` "` + seq + `" 'q` + strings.ReplaceAll(v, "'", `'\''`) + `'`}})
+		ps, err5 := pl.String(d)
+		out = append(out, kept{[]string{ps}, []string{seq + ":" + v}})
+		var vs Values
+		err6 := vars.Fill(&vs, d)
+		var filled []string
+		for k := range vs.Len() {
+			s, _, _ := vs.Get(k)
+			filled = append(filled, s)
+		}
+		out = append(out, kept{filled, []string{seq, v, v}})
+		for _, err := range []error{err1, err2, err3, err4, err5, err6} {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+		return out
+	}
+	check := func(what string, ks []kept) bool {
+		for _, k := range ks {
+			if !slices.Equal(k.got, k.want) {
+				t.Errorf("%s: %q, want %q", what, k.got, k.want)
+				return false
+			}
+		}
+		return true
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 200 {
+				first, second := round(g, i, 1), round(g, i, 2)
+				round(g, i, 3)
+				if !check("first", first) || !check("second", second) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

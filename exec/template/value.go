@@ -1,46 +1,17 @@
 package template
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-	"unsafe"
 
 	"github.com/pmap-dev/pmap/input"
 )
 
-// ErrNoField is matched (errors.Is) by the error an expansion returns when a
-// replacement string names a field or argument the record does not have.
-// The job fails with it instead of running with an empty value: a command
-// run with a silently missing argument (rm -rf dir/{name}) can do harm.
-var ErrNoField = errors.New("record has no such field")
-
-// fieldError says which field is missing and what the record has.
-type fieldError struct {
-	n    int    // field number, or 0 for a name
-	name string // field name or JSON path
-	have int    // number of fields the record has
-	obj  bool   // the record is a JSON object (numbers do not apply)
-}
-
-func (e *fieldError) Error() string {
-	switch {
-	case e.name != "":
-		return fmt.Sprintf("record has no field %q", e.name)
-	case e.obj:
-		return fmt.Sprintf("record has no field %d (it is a JSON object; use {name})", e.n)
-	}
-	return fmt.Sprintf("record has no field %d (it has %d)", e.n, e.have)
-}
-
-func (e *fieldError) Is(target error) bool { return target == ErrNoField }
-
-// expander is the state of one expansion: the data, and scratch space for
-// the digits of {#} and {%} so that they cost no allocation.
+// expander is the state of one expansion: the data it reads. It holds no
+// buffer: values are appended to the caller's, so that nothing an
+// expansion returns can alias memory that a later one reuses.
 type expander struct {
-	d   *Data
-	num [20]byte
+	d *Data
 }
 
 var noData Data
@@ -63,16 +34,62 @@ func (x *expander) count(p *placeholder, rep int) int {
 	return 1
 }
 
-// part returns part k of p's value. A {#}/{%} result lives in x.num and is
-// valid only until the next call.
+// appendValue appends p's value as it is, its parts joined by single
+// spaces. Callers quote it afterwards, in place, for its context.
+func (x *expander) appendValue(dst []byte, p *placeholder, rep int) ([]byte, error) {
+	parts := x.count(p, rep)
+	for k := 0; k < parts; k++ {
+		if k > 0 {
+			dst = append(dst, ' ')
+		}
+		var err error
+		if dst, err = x.appendPart(dst, p, rep, k); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// appendPart appends part k of p's value. Numbers are formatted straight
+// into dst, so that {#} and {%} cost no allocation.
+func (x *expander) appendPart(dst []byte, p *placeholder, rep, k int) ([]byte, error) {
+	switch p.kind {
+	case kSeq:
+		return strconv.AppendInt(dst, x.d.Seq, 10), nil
+	case kSlot:
+		return strconv.AppendInt(dst, int64(x.d.Slot), 10), nil
+	}
+	s, err := x.part(p, rep, k)
+	return append(dst, s...), err
+}
+
+// valueString returns p's value as one string, for callers that keep it
+// (Vars.Fill). A single part is a substring of the record and costs
+// nothing; a number or several joined parts cost one allocation.
+func (x *expander) valueString(p *placeholder, rep int) (string, error) {
+	if x.count(p, rep) == 1 {
+		return x.part(p, rep, 0)
+	}
+	sc := getScratch()
+	defer putScratch(sc)
+	var err error
+	sc.buf, err = x.appendValue(sc.buf[:0], p, rep)
+	if err != nil {
+		return "", err
+	}
+	return string(sc.buf), nil
+}
+
+// part returns part k of p's value. It allocates only for {#} and {%};
+// the hot paths append those with appendPart instead.
 func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	d := x.d
 	var s string
 	switch p.kind {
 	case kSeq:
-		return x.itoa(d.Seq), nil
+		return strconv.FormatInt(d.Seq, 10), nil
 	case kSlot:
-		return x.itoa(int64(d.Slot)), nil
+		return strconv.Itoa(d.Slot), nil
 	case kHost:
 		return d.Host, nil
 	case kRecord:
@@ -104,12 +121,6 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 		}
 	}
 	return applyMod(s, p.mod), nil
-}
-
-// itoa formats v into x.num without allocating.
-func (x *expander) itoa(v int64) string {
-	b := strconv.AppendInt(x.num[:0], v, 10)
-	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // record is the record a per-record part reads: the repeated word's

@@ -59,7 +59,7 @@ func CompileVars(words []string, opt Options) (*Vars, error) {
 		v.repeat = v.repeat || g.repeat && !v.array[gi]
 		for pi := range g.pieces {
 			if p := &g.pieces[pi]; p.ph != nil && p.ctx == cHereLit {
-				return nil, &compileError{msg: ErrQuotedHereDoc.Error()}
+				return nil, &Error{Msg: ErrQuotedHereDoc.Error(), Err: ErrQuotedHereDoc}
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func appendName(b []byte, prefix string, n int) []byte {
 func appendRef(b []byte, p *tpiece, n int) []byte {
 	var open, close string
 	switch p.ctx {
-	case cCode, cParam:
+	case cCode, cParam, cParamDQ:
 		// A double-quoted expansion is one word, never split or globbed.
 		open, close = `"`, `"`
 		if p.bqDQ {
@@ -203,9 +203,6 @@ type Values struct {
 	strs   []string
 	ends   []int  // ends[i]: where variable i's values end in strs
 	arrays []bool // arrays[i]: variable i is an array
-	// x is Fill's expander, here rather than on the stack, where it would
-	// escape ({#} is formatted into it) and cost an allocation per job.
-	x expander
 }
 
 // Len is the number of variables.
@@ -232,12 +229,11 @@ func (vs *Values) Reset() {
 // Fill sets vs to the values of the program's variables for d. It fails
 // where String would: a missing field, a non-integer in arithmetic, a
 // value that could end a here-document. Values are substrings of the
-// records (no copies) except {#}, {%} and values joined over records.
+// records (no copies) except {#}, {%} and values joined over records,
+// which are new strings: none shares memory that a later Fill reuses.
 func (v *Vars) Fill(vs *Values, d *Data) error {
 	vs.Reset()
-	vs.x = newExpander(d)
-	defer func() { vs.x = expander{} }()
-	x := &vs.x
+	x := newExpander(d)
 	reps := x.groupReps()
 	for gi := range v.t.groups {
 		g := &v.t.groups[gi]
@@ -256,12 +252,12 @@ func (v *Vars) Fill(vs *Values, d *Data) error {
 					continue
 				}
 				if !arr {
-					if err := x.appendValue(vs, p, rep); err != nil {
+					if err := vs.add(&x, p, rep); err != nil {
 						return err
 					}
 				} else {
 					for r := range reps {
-						if err := x.appendValue(vs, p, r); err != nil {
+						if err := vs.add(&x, p, r); err != nil {
 							return err
 						}
 					}
@@ -274,15 +270,15 @@ func (v *Vars) Fill(vs *Values, d *Data) error {
 	return nil
 }
 
-// appendValue appends p's value for repetition rep.
-func (x *expander) appendValue(vs *Values, p *tpiece, rep int) error {
-	s, err := x.joined(p.ph, rep)
+// add appends p's value for repetition rep to vs. It fails where
+// String would, with the same error.
+func (vs *Values) add(x *expander, p *tpiece, rep int) error {
+	s, err := x.valueString(p.ph, rep)
 	if err != nil {
 		return err
 	}
 	if p.ctx == cArith && !isInteger(s) {
-		_, err = x.appendWhole(nil, p, rep) // the same error as String
-		return err
+		return arithError(p.ph, s)
 	}
 	if p.here {
 		if err := hereCheck(p, s); err != nil {
@@ -301,12 +297,11 @@ func (v *Vars) AppendArgs(dst []string, d *Data) ([]string, error) {
 		return dst, nil
 	}
 	x := newExpander(d)
-	n, err := x.appendCount()
-	if err != nil {
+	if _, err := x.appendCount(); err != nil {
 		return dst, err
 	}
-	for k := 0; k < n; k++ {
-		dst = append(dst, x.appendArg(k))
+	for a := range x.args {
+		dst = append(dst, a)
 	}
 	return dst, nil
 }

@@ -132,10 +132,10 @@ func TestVarsErrors(t *testing.T) {
 			t.Errorf("%q with %q: AppendValues %v, String %v", tt.tmpl, tt.value, verr, serr)
 		}
 	}
-	if _, err := CompileVars([]string{"cat <<'EOF'\n{}\nEOF"}, Options{}); err == nil || !strings.Contains(err.Error(), ErrQuotedHereDoc.Error()) {
+	if _, err := CompileVars([]string{"cat <<'EOF'\n{}\nEOF"}, Options{}); !errors.Is(err, ErrQuotedHereDoc) || !strings.Contains(err.Error(), ErrQuotedHereDoc.Error()) {
 		t.Fatalf("quoted here-document: %v", err)
 	}
-	var ce *compileError
+	var ce *Error
 	if _, err := CompileVars([]string{"echo 'unterminated {}"}, Options{}); !errors.As(err, &ce) {
 		t.Fatalf("bad template: %v", err)
 	}

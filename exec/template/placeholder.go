@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // kind says what a replacement string stands for.
@@ -49,28 +48,6 @@ type placeholder struct {
 	perRecord bool
 	// text is the replacement string as written, for messages.
 	text string
-}
-
-// compileError is a bad template, located by its column so that the user
-// can find the mistake in a long command line.
-type compileError struct {
-	col int // 1-based, in runes, in the joined template; 0 when unknown
-	msg string
-}
-
-func (e *compileError) Error() string {
-	if e.col <= 0 {
-		return "template: " + e.msg
-	}
-	return fmt.Sprintf("template column %d: %s", e.col, e.msg)
-}
-
-// errAt builds a compile error at byte offset i of s.
-func errAt(s string, i int, format string, args ...any) error {
-	if i > len(s) {
-		i = len(s)
-	}
-	return &compileError{col: utf8.RuneCountInString(s[:i]) + 1, msg: fmt.Sprintf(format, args...)}
 }
 
 // braceKind is what matchBrace found at a '{' or '}'.
