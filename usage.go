@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pmap-dev/pmap/exec/template"
 )
 
 // helpHint ends a usage error that has nothing more specific to say.
@@ -264,11 +267,11 @@ const caretWidth = 72
 // the column at fault, and a caret under it; "" when the error has no
 // column or the template cannot be shown on one line.
 func (e *templateError) caret() string {
-	col, ok := templateColumn(e.err)
-	if !ok {
+	var te *template.Error
+	if !errors.As(e.err, &te) {
 		return ""
 	}
-	text := e.text
+	col, text := te.Column, e.text
 	runes := []rune(text)
 	if col < 1 || col > len(runes)+1 || strings.ContainsAny(text, "\n\r") {
 		return ""
@@ -285,16 +288,4 @@ func (e *templateError) caret() string {
 	}
 	shown := strings.ReplaceAll(prefix+string(runes[from:to])+suffix, "\t", " ")
 	return shown + "\n" + strings.Repeat(" ", len(prefix)+col-1-from) + "^"
-}
-
-// TEMPORARY until template exports its typed error.
-var templateColumnRE = regexp.MustCompile(`template column (\d+):`)
-
-func templateColumn(err error) (int, bool) {
-	m := templateColumnRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0, false
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n, true
 }
