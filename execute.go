@@ -28,6 +28,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
+	if err := checkStdout(stdout); err != nil {
+		return exitWith(exitUsage, err)
+	}
 	bufOut := bufio.NewWriterSize(stdout, 64<<10)
 	if o.dryRun {
 		return dryRun(newJobSource(o, b, in, b.workers), b, bufOut, stderr)
@@ -36,7 +39,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	drain := make(chan struct{})
+	failure := &writeFailure{cancel: cancel}
 	sp := spool.New(outputBudget, "")
+	sp.OnError = failure.fail
 	defer sp.Close()
 	engine := &exec.Engine{
 		Expand:     &b.expand,
@@ -63,6 +68,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		close(pipeClosed)
 		cancel(errors.New("stdout closed"))
 	}
+	out.OnError = failure.fail
 	if p := newProgress(o, engine, stdin, stdout, stderr); p != nil {
 		out.Progress = p.progress
 		out.Stderr = p.stderr
@@ -88,9 +94,6 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	if logs.skip != nil {
 		engine.Skip = logs.skip
-	}
-	if out.Joblog != nil {
-		engine.OnFinish = out.Joblog.Write
 	}
 	w := output.New(out)
 	if o.lineBuffer || o.ungroup {
@@ -119,6 +122,11 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	case <-pipeClosed:
 		return exitWith(exitClosedPipe, nil)
 	default:
+	}
+	if err := failure.get(); err != nil {
+		// Said once, without the summary: the jobs it stopped are its
+		// consequence, not failures of their own.
+		return exitWith(exitUsage, err)
 	}
 	if code := sigs.exitCode(); code != 0 {
 		w.Summary.WriteTo(stderr)
@@ -217,7 +225,7 @@ func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Write
 			if err == nil {
 				line = append(line, '\n')
 				if _, err := out.Write(line); err != nil {
-					return exitWith(exitClosedPipe, nil)
+					return stdoutError(err)
 				}
 				continue
 			}
@@ -227,7 +235,7 @@ func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Write
 		fmt.Fprintf(stderr, "pmap: job %d: %v\n", j.Seq, j.Err)
 	}
 	if err := out.Flush(); err != nil {
-		return exitWith(exitClosedPipe, nil)
+		return stdoutError(err)
 	}
 	if failed {
 		return exitWith(exitJobsFailed, nil)

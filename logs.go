@@ -55,11 +55,11 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 			return logs, fmt.Errorf("--results: %w", err)
 		}
 		bw := bufio.NewWriter(f)
-		out.Results = bw
+		out.Results, out.ResultsPath = bw, o.results
 		logs.closers = append(logs.closers, func() error {
 			if err := bw.Flush(); err != nil {
 				f.Close()
-				return fmt.Errorf("--results: %w", err)
+				return output.WriteError("--results "+o.results, err)
 			}
 			return f.Close()
 		})

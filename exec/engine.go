@@ -45,10 +45,8 @@ type Engine struct {
 	// it is asked once per job.
 	Skip func(cmd job.Command) bool
 	// OnFinish, when set, is called with every result in the job's own
-	// goroutine, before its slot is free again. The --joblog is written
-	// here: then a pmap killed with SIGKILL has logged every job that ran
-	// but the ones holding a slot, so --resume runs at most Workers jobs
-	// twice.
+	// goroutine, before its slot is free again. (The --joblog is not
+	// written here but once the job's output is: see output.Options.)
 	OnFinish func(r *job.Result)
 	// Throttle, when set, is called before each job starts and returns when
 	// it may start (--delay, --load, --memfree); it returns early with
@@ -321,6 +319,13 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) {
 		e.abort(out.Abort)
 	}
 	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
+	if err := r.OutputErr(); err != nil {
+		// The job ran, but pmap could not keep all it wrote: its record
+		// says so, rather than pass part of its output for the whole.
+		r.Release()
+		r.Status, r.Err = job.StatusError, fmt.Errorf("its output was lost: %w", err)
+		return
+	}
 	if r.Status == job.StatusOK {
 		r.Exit = 0
 		return

@@ -15,6 +15,7 @@ import (
 // same pmap command on the file re-runs exactly the failures.
 type Failed struct {
 	f      *os.File
+	path   string
 	w      *bufio.Writer
 	delim  string
 	tabbed bool
@@ -31,13 +32,15 @@ func OpenFailed(path, delim string, sources int) (*Failed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--failed: %w", err)
 	}
-	return &Failed{f: f, w: bufio.NewWriter(f), delim: delim, tabbed: sources > 1}, nil
+	return &Failed{f: f, path: path, w: bufio.NewWriter(f), delim: delim, tabbed: sources > 1}, nil
 }
 
-// Write records r's input when r failed.
-func (fw *Failed) Write(r *job.Result) {
+// Write records r's input when r failed. It returns the error (a
+// WriteError) when the file could not be written; nothing more is written
+// after one.
+func (fw *Failed) Write(r *job.Result) error {
 	if fw == nil || fw.err != nil || !r.Failed() {
-		return
+		return nil
 	}
 	for i := range r.Job.Records {
 		rec := &r.Job.Records[i]
@@ -50,7 +53,11 @@ func (fw *Failed) Write(r *job.Result) {
 		fw.w.WriteString(fw.delim)
 	}
 	// Flushed per job: a killed pmap leaves a usable file.
-	fw.err = fw.w.Flush()
+	if err := fw.w.Flush(); err != nil {
+		fw.err = err
+		return WriteError("--failed "+fw.path, err)
+	}
+	return nil
 }
 
 func failedText(rec *input.Record, tabbed bool) string {

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -19,14 +20,16 @@ import (
 // so that tools reading GNU joblogs read pmap's.
 const joblogHeader = "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
 
-// Joblog writes GNU parallel's --joblog: one line per finished job, in
-// completion order, each written with one write so that a pmap killed with
-// SIGKILL loses at most the jobs that were running.
+// Joblog writes GNU parallel's --joblog: one line per finished job. Write
+// adds a job's line and Flush writes the lines added with one write; the
+// output Writer flushes once the jobs' output is on stdout, so that a pmap
+// killed with SIGKILL has logged no job whose output it did not deliver.
 type Joblog struct {
-	mu  sync.Mutex // jobs end on several goroutines
-	f   *os.File
-	buf []byte
-	err error
+	mu      sync.Mutex // the Writer adds and flushes; Close may come from elsewhere
+	f       *os.File
+	path    string
+	pending []byte // lines added, not yet written
+	err     error
 }
 
 // OpenJoblog opens path for the joblog. With resume the file is appended to
@@ -47,13 +50,50 @@ func OpenJoblog(path string, resume bool) (*Joblog, error) {
 		f.Close()
 		return nil, fmt.Errorf("--joblog: %w", err)
 	}
-	if st.Size() == 0 {
-		if _, err := f.WriteString(joblogHeader); err != nil {
+	size := st.Size()
+	if resume && st.Mode().IsRegular() && size > 0 {
+		if size, err = dropCutLine(f, size); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("--joblog: %w", err)
 		}
 	}
-	return &Joblog{f: f}, nil
+	if size == 0 {
+		if _, err := f.WriteString(joblogHeader); err != nil {
+			f.Close()
+			return nil, WriteError("--joblog "+path, err)
+		}
+	}
+	return &Joblog{f: f, path: path}, nil
+}
+
+// dropCutLine truncates the log of size bytes after its last newline and
+// returns its new size. A last line without one was cut short (a kill, a
+// full disk): ReadResume ignores it, and lines appended after it must not
+// be glued to it.
+func dropCutLine(f *os.File, size int64) (int64, error) {
+	r, err := os.Open(f.Name())
+	if err != nil {
+		return size, err
+	}
+	defer r.Close()
+	buf := make([]byte, 4096)
+	for end := size; end > 0; {
+		start := max(end-int64(len(buf)), 0)
+		n, err := r.ReadAt(buf[:end-start], start)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return size, err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			keep := start + int64(i) + 1
+			if keep < size {
+				return keep, f.Truncate(keep)
+			}
+			return size, nil
+		}
+		end = start
+	}
+	// Not one whole line, not even the header: start afresh.
+	return 0, f.Truncate(0)
 }
 
 // logged reports whether r belongs in the joblog: jobs that ran to an end
@@ -64,7 +104,7 @@ func logged(r *job.Result) bool {
 	return r.Attempts > 0 && r.Status != job.StatusSkipped
 }
 
-// Write logs r when it finished.
+// Write adds r's line when it finished; Flush writes it.
 func (l *Joblog) Write(r *job.Result) {
 	if l == nil || !logged(r) {
 		return
@@ -82,7 +122,7 @@ func (l *Joblog) Write(r *job.Result) {
 			exitval = 0 // ... or by a signal of its own, as GNU parallel logs it
 		}
 	}
-	b := l.buf[:0]
+	b := l.pending
 	b = strconv.AppendInt(b, r.Job.Seq, 10)
 	b = append(b, '\t')
 	if r.Host == "" {
@@ -103,20 +143,65 @@ func (l *Joblog) Write(r *job.Result) {
 	b = append(b, '\t')
 	b = append(b, joblogCommand(r.Command)...)
 	b = append(b, '\n')
-	l.buf = b
-	if _, err := l.f.Write(b); err != nil {
-		l.err = err
-	}
+	l.pending = b
 }
 
-// Close closes the file and reports the first write error.
+// Buffered reports how many bytes of lines wait for Flush.
+func (l *Joblog) Buffered() int {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending)
+}
+
+// Flush writes the lines added since the last Flush with one write: a
+// kill can cut only the last line short, and ReadResume ignores a line
+// without its newline. It returns the error (a WriteError) when the file
+// could not be written; nothing more is written after one.
+func (l *Joblog) Flush() error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil || len(l.pending) == 0 {
+		return nil
+	}
+	_, err := l.f.Write(l.pending)
+	l.pending = l.pending[:0]
+	if err != nil {
+		l.err = err
+		return WriteError("--joblog "+l.path, err)
+	}
+	return nil
+}
+
+// Discard drops the lines added since the last Flush: their jobs' output
+// could not be written, so they must run again on --resume.
+func (l *Joblog) Discard() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	l.pending = l.pending[:0]
+	l.mu.Unlock()
+}
+
+// Close writes the lines still added, closes the file and reports the
+// first write error.
 func (l *Joblog) Close() error {
 	if l == nil {
 		return nil
 	}
+	werr := l.Flush()
 	err := l.f.Close()
+	if werr != nil {
+		return werr
+	}
 	if l.err != nil {
-		return fmt.Errorf("--joblog: %w", l.err)
+		return WriteError("--joblog "+l.path, l.err)
 	}
 	return err
 }

@@ -1,22 +1,27 @@
-// Package output renders what exec returns: job output grouped per job in
-// input or completion order, tagged lines, result records, and the summary.
 package output
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"sync"
 	"syscall"
 )
 
 // sink is one of pmap's own output streams, shared by every job. It
-// serialises writes and notices when the reader went away (`| head -1`), so
-// that the run can stop quietly instead of failing on every later write.
+// serialises writes and notices when a write fails: a reader that went
+// away (`| head -1`) calls onBroken, so that the run stops quietly; any
+// other error (a full disk, an I/O error) calls onError, so that the run
+// stops and says so. Either way later writes are dropped: the run is
+// stopping, and a stream with a hole in it must not go on as if whole.
 type sink struct {
 	mu       sync.Mutex
 	w        io.Writer
+	name     string // what the messages call it: "stdout", "--results FILE"
 	broken   bool
 	onBroken func()
+	onError  func(error)
 }
 
 func (s *sink) write(p []byte) {
@@ -33,8 +38,12 @@ func (s *sink) fail(err error) {
 		return
 	}
 	s.broken = true
-	if s.onBroken != nil && (errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe)) {
+	if s.onBroken != nil && ClosedPipe(err) {
 		s.onBroken()
+		return
+	}
+	if s.onError != nil {
+		s.onError(WriteError(s.name, err))
 	}
 }
 
@@ -51,4 +60,24 @@ func (s *sink) flush() {
 			s.fail(err)
 		}
 	}
+}
+
+// ClosedPipe reports whether err is a write to a pipe whose reader went
+// away: not a failure, the reader has all it wants.
+func ClosedPipe(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrClosedPipe)
+}
+
+// WriteError is the error for a failed write to what ("stdout", "--joblog
+// FILE"): "writing output to stdout: no space left on device". The file
+// name is in what, so the os package's "write NAME:" is left out.
+func WriteError(what string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if what == "stdout" {
+		return fmt.Errorf("writing output to stdout: %w", err)
+	}
+	return fmt.Errorf("writing %s: %w", what, err)
 }

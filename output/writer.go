@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
@@ -49,11 +50,19 @@ type Options struct {
 	Multi bool
 	// OnBroken is called once when stdout turns out to be a closed pipe.
 	OnBroken func()
+	// OnError is called once, with the first error writing stdout,
+	// --results, --failed or --joblog (a WriteError): the run should stop,
+	// as its output is no longer complete. Err returns it after.
+	OnError func(error)
 
-	// Results receives every job's JSON record (--results), in output order.
-	Results io.Writer
-	// Joblog logs finished jobs in completion order (--joblog). The Writer
-	// does not write it: the engine's OnFinish hook does, as each job ends.
+	// Results receives every job's JSON record (--results), in output order;
+	// ResultsPath names it in messages.
+	Results     io.Writer
+	ResultsPath string
+	// Joblog logs finished jobs (--joblog) in output order, each only once
+	// its output has been written to stdout and flushed: a pmap killed at
+	// any moment has logged no job whose output it did not deliver, so
+	// --resume runs those again rather than lose their output.
 	Joblog *Joblog
 	// Failed receives the input of failed jobs (--failed).
 	Failed *Failed
@@ -71,15 +80,48 @@ type Writer struct {
 	record  []byte
 	mapped  int // records written into the --format map object
 	Summary Summary
+
+	errOnce sync.Once
+	errMu   sync.Mutex
+	failure error // the first write error
 }
+
+// joblogBatch is how many bytes of joblog lines may wait for the next
+// flush of stdout before one is forced: the joblog trails the output by a
+// bounded amount even when results never stop coming.
+const joblogBatch = 4 << 10
 
 // New returns a Writer.
 func New(opt Options) *Writer {
 	w := &Writer{opt: opt}
-	w.out = sink{w: opt.Stdout, onBroken: opt.OnBroken}
+	w.out = sink{w: opt.Stdout, name: "stdout", onBroken: opt.OnBroken, onError: w.fail}
+	// pmap's stderr is where it would report a failure to write it: it
+	// stays unchecked.
 	w.err = sink{w: opt.Stderr}
-	w.results = sink{w: opt.Results}
+	w.results = sink{w: opt.Results, name: "--results " + opt.ResultsPath, onError: w.fail}
 	return w
+}
+
+// fail records err, the first error writing an output, and reports it
+// through OnError. Later ones are consequences of the first, or of the
+// stop it causes: they are not reported.
+func (w *Writer) fail(err error) {
+	w.errOnce.Do(func() {
+		w.errMu.Lock()
+		w.failure = err
+		w.errMu.Unlock()
+		if w.opt.OnError != nil {
+			w.opt.OnError(err)
+		}
+	})
+}
+
+// Err returns the first error writing stdout, --results, --failed or
+// --joblog, or nil.
+func (w *Writer) Err() error {
+	w.errMu.Lock()
+	defer w.errMu.Unlock()
+	return w.failure
 }
 
 // Consume writes every result from results until it is closed. In input
@@ -133,6 +175,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 func (w *Writer) flush() {
 	w.out.mu.Lock()
 	w.out.flush()
+	delivered := !w.out.broken
 	w.out.mu.Unlock()
 	if w.opt.Results != nil {
 		w.results.flush()
@@ -140,19 +183,39 @@ func (w *Writer) flush() {
 	w.err.mu.Lock()
 	w.err.flush()
 	w.err.mu.Unlock()
+	// Only now is the output of the jobs waiting in the joblog out of
+	// pmap's hands. When it could not be written, they are not logged:
+	// --resume runs them again.
+	if !delivered {
+		w.opt.Joblog.Discard()
+		return
+	}
+	if err := w.opt.Joblog.Flush(); err != nil {
+		w.fail(err)
+	}
 }
 
 func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
-	w.opt.Failed.Write(r)
+	defer w.log(r)
+	if err := w.opt.Failed.Write(r); err != nil {
+		w.fail(err)
+	}
 	if w.opt.Results != nil {
-		w.record, _ = writeRecord(&w.results, r, true, w.record, "\n")
+		var err error
+		if w.record, err = writeRecord(&w.results, r, true, w.record, "\n"); err != nil {
+			w.fail(readError(r, err))
+		}
 	}
 	switch w.opt.Format {
 	case JSON:
 		w.out.mu.Lock()
-		w.record, _ = writeRecord(&w.out, r, true, w.record, "\n")
+		var err error
+		w.record, err = writeRecord(&w.out, r, true, w.record, "\n")
 		w.out.mu.Unlock()
+		if err != nil {
+			w.fail(readError(r, err))
+		}
 		return
 	case Map:
 		// The object is written as results come, not held to the end: the
@@ -168,16 +231,43 @@ func (w *Writer) emit(r *job.Result) {
 		b = append(b, ':')
 		w.out.mu.Lock()
 		w.out.write(b)
-		w.record, _ = writeRecord(&w.out, r, false, b, "")
+		var err error
+		w.record, err = writeRecord(&w.out, r, false, b, "")
 		w.out.mu.Unlock()
+		if err != nil {
+			w.fail(readError(r, err))
+		}
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
-	copyTagged(&w.out, r.Stdout, tag)
-	copyTagged(&w.err, r.Stderr, tag)
+	if err := copyTagged(&w.out, r.Stdout, tag); err != nil {
+		w.fail(readError(r, err))
+	}
+	if err := copyTagged(&w.err, r.Stderr, tag); err != nil {
+		w.fail(readError(r, err))
+	}
+}
+
+// log adds r to the joblog, once its output has been handed to stdout:
+// the line is written at the next flush, after stdout's.
+func (w *Writer) log(r *job.Result) {
+	if w.opt.Joblog == nil {
+		return
+	}
+	w.opt.Joblog.Write(r)
+	if w.opt.Joblog.Buffered() >= joblogBatch {
+		w.flush()
+	}
+}
+
+// readError is the error for r's output that could not be read back from
+// where it was kept (the sinks report their own errors; a copy fails only
+// on its source).
+func readError(r *job.Result, err error) error {
+	return fmt.Errorf("reading back the output of job %d: %w", r.Job.Seq, err)
 }
 
 type writerToer interface {
@@ -185,9 +275,11 @@ type writerToer interface {
 	Len() int64
 }
 
-func copyTagged(s *sink, src writerToer, tag string) {
+// copyTagged copies src to s, tagged. A failing s reports itself; the
+// error returned is src's, when it could not be read.
+func copyTagged(s *sink, src writerToer, tag string) error {
 	if src.Len() == 0 {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -195,9 +287,8 @@ func copyTagged(s *sink, src writerToer, tag string) {
 	if tag != "" {
 		w = newTagWriter(s, tag)
 	}
-	if _, err := src.WriteTo(w); err != nil {
-		s.fail(err)
-	}
+	_, err := src.WriteTo(w)
+	return err
 }
 
 // tag is the line prefix for j, "" without --tag/--tagstring.

@@ -53,6 +53,15 @@ func (r *Result) Failed() bool {
 	return r.Status != StatusOK && !errors.Is(r.Err, ErrResumed) && !errors.Is(r.Err, ErrNotNeeded)
 }
 
+// OutputErr returns why the output captured of r is not whole (the spill
+// file could not be written), or nil.
+func (r *Result) OutputErr() error {
+	if err := r.Stdout.Err(); err != nil {
+		return err
+	}
+	return r.Stderr.Err()
+}
+
 // Release frees the result's output buffers once they are written.
 func (r *Result) Release() {
 	r.Stdout.Release()

@@ -5,8 +5,10 @@
 package spool
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"sync"
 )
@@ -15,6 +17,10 @@ import (
 type Spool struct {
 	budget int64 // bytes all buffers may hold in memory together
 	dir    string
+
+	// OnError, when set, is called with every error a buffer meets
+	// spilling to the file (the buffer fails: Err). Set it before use.
+	OnError func(error)
 
 	mu       sync.Mutex
 	inMemory int64
@@ -87,13 +93,27 @@ func (s *Spool) release(inMemory, inFile int64) {
 func createUnlinked(dir string) (*os.File, error) {
 	f, err := os.CreateTemp(dir, "pmap-spool-*")
 	if err != nil {
-		return nil, fmt.Errorf("output spill file: %w", err)
+		return nil, spillError("creating", dir, err)
 	}
 	if err := os.Remove(f.Name()); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("output spill file: %w", err)
+		return nil, spillError("creating", dir, err)
 	}
 	return f, nil
+}
+
+// spillError says what failed on the spill file and where, without the
+// file's random name: "writing the output spill file in /tmp: no space
+// left on device".
+func spillError(op, dir string, err error) error {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s the output spill file in %s: %w", op, dir, err)
 }
 
 type chunk struct {
@@ -135,8 +155,7 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	}
 	mem, f, off, err := b.s.reserve(n)
 	if err != nil {
-		b.err = err
-		return 0, err
+		return 0, b.fail(err)
 	}
 	b.size += n
 	if mem {
@@ -146,8 +165,7 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	}
 	b.inFile += n
 	if _, err := f.WriteAt(p, off); err != nil {
-		b.err = fmt.Errorf("output spill file: %w", err)
-		return 0, b.err
+		return 0, b.fail(spillError("writing", b.s.dir, err))
 	}
 	if last := len(b.chunks) - 1; last >= 0 && b.chunks[last].mem == nil && b.chunks[last].off+b.chunks[last].n == off {
 		b.chunks[last].n += n
@@ -155,6 +173,24 @@ func (b *Buffer) Write(p []byte) (int, error) {
 		b.chunks = append(b.chunks, chunk{off: off, n: n})
 	}
 	return len(p), nil
+}
+
+// fail makes err the buffer's error and reports it to the spool's OnError.
+func (b *Buffer) fail(err error) error {
+	b.err = err
+	if b.s.OnError != nil {
+		b.s.OnError(err)
+	}
+	return err
+}
+
+// Err returns the error that made the buffer lose what was written to it
+// (the spill file could not be created or written), or nil.
+func (b *Buffer) Err() error {
+	if b == nil {
+		return nil
+	}
+	return b.err
 }
 
 // blockSize is the size of the memory blocks a buffer fills. Fixed blocks,
