@@ -62,7 +62,7 @@ type Persistent struct {
 	ExitGrace time.Duration
 
 	initOnce sync.Once
-	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	env      []string // environment a job inherits (proc.BaseEnv)
 	paths    proc.PathCache
 
 	mu     sync.Mutex
