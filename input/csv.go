@@ -79,8 +79,8 @@ func (c *csvSource) Next() (Record, error) {
 // bom is the UTF-8 byte order mark.
 var bom = []byte("\ufeff")
 
-// rowText is the Raw of a row read as raw: without the blank lines
-// encoding/csv skipped before it and without its line break. A row of one
+// rowText is the Raw of a row whose bytes as read are raw: less the blank
+// lines encoding/csv skipped before it and its line break. A row of one
 // empty field that is nothing once these are gone (a line that held only
 // a byte order mark) is `""`, which re-reads as that row rather than as
 // a blank line.
