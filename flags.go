@@ -34,9 +34,9 @@ func sliceFlag(cat, name string, aliases []string, usage string) *cli.StringSlic
 }
 
 // defaultWorkerRestarts is how many times in a row a slot's worker may end
-// without answering and be started again: enough to ride out a record that
-// crashes it now and then, few enough that a broken worker stops the run
-// after a handful of failed records.
+// before reading its record and be started again: enough to ride out a
+// start-up that fails now and then, few enough that a broken worker stops
+// the run after a handful of failed records.
 const defaultWorkerRestarts = 3
 
 // flags are pmap's options, one table: options.go reads each of them
@@ -79,7 +79,7 @@ func flags() []cli.Flag {
 		stringFlag(catRunning, "halt", nil, "never", "stop the run: `POLICY` soon|now,fail|success|done=N or N%"),
 		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
 		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
-		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row without answering"),
+		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row before reading a record"),
 		stringFlag(catRunning, "delay", nil, "", "wait at least `D` between job starts (0.5s, 2m, seconds)"),
 		stringFlag(catRunning, "load", nil, "", "start a job only while the 1-minute load average is below `N` (or N% of the CPUs)"),
 		stringFlag(catRunning, "memfree", nil, "", "start a job only while more than `SIZE` of memory is available (512M, 2G)"),

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/output"
@@ -42,7 +43,7 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 		logs.closers = append(logs.closers, jl.Close)
 	}
 	if o.failed != "" {
-		fw, err := output.OpenFailed(o.failed, o.input.Delimiter, o.sources())
+		fw, err := output.OpenFailed(o.failed, failedDelimiter(o), o.sources())
 		if err != nil {
 			return logs, err
 		}
@@ -65,6 +66,22 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 		})
 	}
 	return logs, nil
+}
+
+// failedDelimiter is what ends each record in the --failed file: the
+// input's delimiter, but NUL when the input is one ::: source that has a
+// value holding the delimiter (a newline), which would otherwise read back
+// as two records; a command-line value cannot hold a NUL.
+func failedDelimiter(o *options) string {
+	if o.sources() != 1 || len(o.specs) != 1 || o.specs[0].Values == nil {
+		return o.input.Delimiter
+	}
+	for _, v := range o.specs[0].Values {
+		if strings.Contains(v, o.input.Delimiter) {
+			return "\x00"
+		}
+	}
+	return o.input.Delimiter
 }
 
 // close closes the files and reports the first write error.

@@ -271,8 +271,8 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	for attempt := 1; ; attempt++ {
 		r.Attempts = attempt
 		r.Start = time.Now()
-		e.attempt(ctx, r)
-		if r.Status == job.StatusOK || r.Status == job.StatusError || attempt > e.Retries || ctx.Err() != nil {
+		retryable := e.attempt(ctx, r)
+		if r.Status == job.StatusOK || (r.Status == job.StatusError && !retryable) || attempt > e.Retries || ctx.Err() != nil {
 			break
 		}
 		if delay > 0 {
@@ -294,8 +294,9 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	return r
 }
 
-// attempt runs the job once, filling r.
-func (e *Engine) attempt(ctx context.Context, r *job.Result) {
+// attempt runs the job once, filling r. It reports whether an error
+// (StatusError) may be retried (Outcome.Retryable).
+func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 	r.Release() // a retry keeps only the last attempt's output
 	t := &job.Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
 	if e.Live != nil {
@@ -328,10 +329,10 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) {
 	}
 	if r.Status == job.StatusOK {
 		r.Exit = 0
-		return
+		return false
 	}
 	if !out.Stopped {
-		return
+		return out.Retryable
 	}
 	// pmap stopped the job: say why, rather than blame the job.
 	cause := context.Cause(jobCtx)
@@ -346,6 +347,7 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) {
 		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
 	}
 	r.Exit = -1
+	return false
 }
 
 func drained(c <-chan struct{}) bool {

@@ -14,7 +14,6 @@ type csvSource struct {
 	name string
 	rec  *recorder
 	cr   *csv.Reader
-	enc  csvEncoder
 	prev int64 // input offset where the next row starts
 	err  error // sticky: io.EOF or a fatal read error
 }
@@ -22,11 +21,13 @@ type csvSource struct {
 // NewCSV returns a Source of the CSV rows in r (--csv): quoted fields,
 // embedded newlines and "" escapes as in RFC 4180, any number of fields per
 // row, comma as the field separator (',' unless --colsep names another
-// character). Fields are the row's fields; Raw is the fields re-encoded as
-// one CSV record without the final newline, so a row re-read from Raw gives
-// the same fields; Line is the line the row starts on. A UTF-8 byte order
-// mark at the start of the input is dropped (spreadsheets write one, and it
-// would otherwise end up in the first field or header name).
+// character). Fields are the row's fields; Raw is the row's bytes as read,
+// without the line break that ends it (and the blank lines before it),
+// so that Raw followed by LineEnd(Raw) re-reads as the same fields, which
+// is what --failed writes; Line is the line the row starts on. A UTF-8
+// byte order mark at the start of the input is dropped from Raw and the
+// first field (spreadsheets write one, and it would otherwise end up in
+// the first field or header name).
 //
 // A malformed row (a bare or unbalanced quote) does not stop the run: it
 // becomes a Record with Err naming the line and Raw holding the row's text as
@@ -38,7 +39,7 @@ func NewCSV(r io.Reader, name string, comma rune) Source {
 	cr := csv.NewReader(rec)
 	cr.Comma = comma
 	cr.FieldsPerRecord = -1
-	return &csvSource{name: name, rec: rec, cr: cr, enc: newCSVEncoder(comma)}
+	return &csvSource{name: name, rec: rec, cr: cr}
 }
 
 // Next returns the next row; io.EOF after the last one.
@@ -68,10 +69,47 @@ func (c *csvSource) Next() (Record, error) {
 		return Record{}, c.err
 	}
 	line, _ := c.cr.FieldPos(0)
-	if start == 0 && len(fields) > 0 {
-		fields[0] = strings.TrimPrefix(fields[0], "\ufeff")
+	if start == 0 && bytes.HasPrefix(raw, bom) {
+		raw = raw[len(bom):]
+		fields[0] = strings.TrimPrefix(fields[0], string(bom))
 	}
-	return Record{Line: int64(line), Raw: c.enc.encode(fields), Fields: fields}, nil
+	return Record{Line: int64(line), Raw: rowText(raw), Fields: fields}, nil
+}
+
+// bom is the UTF-8 byte order mark.
+var bom = []byte("\ufeff")
+
+// rowText is the Raw of a row whose bytes as read are raw: less the blank
+// lines encoding/csv skipped before it and its line break. A row of one
+// empty field that is nothing once these are gone (a line that held only
+// a byte order mark) is `""`, which re-reads as that row rather than as
+// a blank line.
+func rowText(raw []byte) string {
+	for {
+		if r, ok := bytes.CutPrefix(raw, []byte("\n")); ok {
+			raw = r
+		} else if r, ok := bytes.CutPrefix(raw, []byte("\r\n")); ok {
+			raw = r
+		} else {
+			break
+		}
+	}
+	raw = trimNewline(raw)
+	if len(raw) == 0 {
+		return `""`
+	}
+	return string(raw)
+}
+
+// LineEnd is the line break that ends raw in a newline-separated file so
+// that it reads back as raw: "\r\n" when raw ends in a carriage return
+// (line and CSV readers take one CR before a newline as part of the line
+// break), "\n" otherwise.
+func LineEnd(raw string) string {
+	if strings.HasSuffix(raw, "\r") {
+		return "\r\n"
+	}
+	return "\n"
 }
 
 // csvReason describes a parse error without encoding/csv's own line
@@ -83,7 +121,8 @@ func csvReason(pe *csv.ParseError) error {
 	return fmt.Errorf("%w: %w (column %d)", ErrInvalidCSV, pe.Err, pe.Column)
 }
 
-// trimNewline removes one trailing "\n" or "\r\n".
+// trimNewline removes one trailing "\n", "\r\n" or "\r" (encoding/csv
+// drops a CR that ends the input).
 func trimNewline(b []byte) []byte {
 	b = bytes.TrimSuffix(b, []byte("\n"))
 	return bytes.TrimSuffix(b, []byte("\r"))
@@ -133,47 +172,22 @@ func (c *recorder) drop(to int64) {
 	c.base += int64(n)
 }
 
-// csvEncoder re-encodes fields as one CSV record, reusing its buffer so a
-// row costs one string allocation.
-type csvEncoder struct {
-	buf *bytes.Buffer
-	w   *csv.Writer
-}
-
-func newCSVEncoder(comma rune) csvEncoder {
-	buf := new(bytes.Buffer)
-	w := csv.NewWriter(buf)
-	w.Comma = comma
-	return csvEncoder{buf: buf, w: w}
-}
-
-// encode returns fields as CSV without the final newline.
-func (e csvEncoder) encode(fields []string) string {
-	if len(fields) == 1 && fields[0] == "" {
-		// csv.Writer writes an empty line, which reads back as no row.
-		return `""`
-	}
-	e.buf.Reset()
-	_ = e.w.Write(fields) // writes to a bytes.Buffer cannot fail
-	e.w.Flush()
-	return string(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
-}
-
 // csvFields parses each record of src as one CSV row.
 type csvFields struct {
 	src   Source
 	name  string
 	comma rune
-	enc   csvEncoder
 }
 
 // NewCSVFields returns src with each record parsed as one CSV row: --csv
 // for records that are already cut apart, by -d/-0 or as ::: values. Quoted
-// fields may contain newlines. Raw becomes the fields re-encoded, as with
-// NewCSV; a record that is not exactly one well-formed row gets Err (and
-// keeps its Raw as read). An empty record is one empty field.
+// fields may contain newlines. Raw stays the record as read, and is parsed
+// as the line Raw+LineEnd(Raw), so that a record and the same bytes in a
+// CSV file (--failed) give the same fields; a record that is not exactly
+// one well-formed row gets Err. An empty (or blank) record is one empty
+// field, and its Raw is `""`, which is that row in a file.
 func NewCSVFields(src Source, name string, comma rune) Source {
-	return &csvFields{src: src, name: name, comma: comma, enc: newCSVEncoder(comma)}
+	return &csvFields{src: src, name: name, comma: comma}
 }
 
 // Next returns the next record with its Fields parsed.
@@ -182,13 +196,16 @@ func (c *csvFields) Next() (Record, error) {
 	if err != nil || rec.Err != nil {
 		return rec, err
 	}
-	cr := csv.NewReader(strings.NewReader(rec.Raw))
+	cr := csv.NewReader(strings.NewReader(rec.Raw + LineEnd(rec.Raw)))
 	cr.Comma = c.comma
 	cr.FieldsPerRecord = -1
 	fields, perr := cr.Read()
 	switch {
 	case perr == io.EOF:
-		fields = []string{""} // nothing but blank lines
+		// Nothing but blank lines: one empty field, which a file holds as
+		// `""`.
+		fields = []string{""}
+		rec.Raw = `""`
 	case perr != nil:
 		var pe *csv.ParseError
 		if errors.As(perr, &pe) {
@@ -204,6 +221,5 @@ func (c *csvFields) Next() (Record, error) {
 		}
 	}
 	rec.Fields = fields
-	rec.Raw = c.enc.encode(fields)
 	return rec, nil
 }

@@ -41,8 +41,19 @@ func TestCSV(t *testing.T) {
 			{1, "a", []string{"a"}, ""},
 			{2, "b,c,d", []string{"b", "c", "d"}, ""},
 		}},
-		{name: "unneeded quotes normalised", in: "\"a\",\"\"\n", want: []row{
-			{1, "a,", []string{"a", ""}, ""},
+		{name: "quotes kept as read", in: "\"a\",\"\"\n", want: []row{
+			{1, "\"a\",\"\"", []string{"a", ""}, ""},
+		}},
+		{name: "cr before the line break kept", in: "\"x\r\r\ny\",a\r\r\nb\r", want: []row{
+			{1, "\"x\r\r\ny\",a\r", []string{"x\r\ny", "a\r"}, ""},
+			{3, "b", []string{"b"}, ""},
+		}},
+		{name: "only a byte order mark", in: "\ufeff\n\na\n", want: []row{
+			{1, `""`, []string{""}, ""},
+			{3, "a", []string{"a"}, ""},
+		}},
+		{name: "quoted byte order mark kept", in: "\"\ufeffa\"\n", want: []row{
+			{1, "\"\ufeffa\"", []string{"\ufeffa"}, ""},
 		}},
 		{name: "single empty field", in: "\"\"\n", want: []row{
 			{1, `""`, []string{""}, ""},
@@ -122,7 +133,8 @@ func TestCSVFields(t *testing.T) {
 	}{
 		{"a,b", "a,b", []string{"a", "b"}, ""},
 		{"\"x\ny\",z", "\"x\ny\",z", []string{"x\ny", "z"}, ""},
-		{"\"a\",b\n", "a,b", []string{"a", "b"}, ""},
+		{"\"a\",b\n", "\"a\",b\n", []string{"a", "b"}, ""},
+		{"a\r", "a\r", []string{"a\r"}, ""}, // as in a file: a\r\r\n
 		{"", `""`, []string{""}, ""},
 		{"a,b\nc,d", "a,b\nc,d", nil, "::: value 1: invalid CSV: more than one row"},
 		{"a\"b", "a\"b", nil, "::: value 1: invalid CSV: bare \""},

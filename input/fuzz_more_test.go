@@ -1,8 +1,10 @@
 package input
 
 import (
+	"encoding/csv"
 	"errors"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -67,6 +69,34 @@ func FuzzParseDelimiter(f *testing.F) {
 		}
 		if !strings.Contains(s, `\`) && d != s {
 			t.Fatalf("%q parsed to %q", s, d)
+		}
+	})
+}
+
+// FuzzCSVFields checks that a record parsed as a CSV row (-0, -d, :::
+// values with --csv) keeps its bytes and gives the fields the same bytes
+// give as a line of a CSV file, which is how --failed writes it.
+func FuzzCSVFields(f *testing.F) {
+	for _, s := range []string{"a,b", "\"x\ny\",z", "", "a\r", "\"a\r\r\nb\"", "\na", "a\nb", "\"x\"\r"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		recs, err := collectErr(NewCSVFields(NewValues([]string{value}), valuesName, ','))
+		if err != nil || len(recs) != 1 {
+			t.Fatalf("%d records, %v", len(recs), err)
+		}
+		r := recs[0]
+		if r.Raw != value && r.Raw != `""` {
+			t.Fatalf("Raw %q, want the value %q", r.Raw, value)
+		}
+		if r.Err != nil {
+			return
+		}
+		cr := csv.NewReader(strings.NewReader(r.Raw + LineEnd(r.Raw)))
+		cr.FieldsPerRecord = -1
+		fields, err := cr.Read()
+		if err != nil || !reflect.DeepEqual(fields, r.Fields) {
+			t.Fatalf("%q as a file line reads as %q (%v), want %q", r.Raw, fields, err, r.Fields)
 		}
 	})
 }

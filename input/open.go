@@ -15,7 +15,8 @@ type Config struct {
 	// "\x00" for -0, or the result of ParseDelimiter for -d.
 	Delimiter string
 	// Colsep is the --colsep regular expression; "" for none. With CSV it
-	// is the field separator instead and must be one character.
+	// is the field separator instead and must be one character (or an
+	// escape of ParseDelimiter for one: \t).
 	Colsep string
 	// CSV, TSV and JSON select --csv, --tsv and --json.
 	CSV, TSV, JSON bool
@@ -47,10 +48,29 @@ func (c Config) check() error {
 		return errors.New("--csv and --tsv cannot be combined")
 	case c.TSV && c.Colsep != "":
 		return errors.New("--tsv and --colsep cannot be combined (--tsv is --colsep for exact TAB columns)")
-	case c.CSV && c.Colsep != "" && utf8.RuneCountInString(c.Colsep) != 1:
-		return fmt.Errorf("--csv with --colsep %q: the CSV separator must be a single character", c.Colsep)
+	case c.CSV && c.Colsep != "":
+		_, err := csvComma(c.Colsep)
+		return err
 	}
 	return nil
+}
+
+// csvComma is the field separator of --csv --colsep SEP: one character, as
+// is or as one of -d's escapes (\t, \xHH), since a TAB is awkward to type
+// and --failed writes TAB-separated rows.
+func csvComma(colsep string) (rune, error) {
+	sep := colsep
+	if utf8.RuneCountInString(sep) != 1 {
+		var err error
+		if sep, err = ParseDelimiter(colsep); err != nil || utf8.RuneCountInString(sep) != 1 {
+			return 0, fmt.Errorf("--csv with --colsep %q: the CSV separator must be a single character", colsep)
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(sep)
+	if r == 0 || r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError {
+		return 0, fmt.Errorf("--csv with --colsep %q: not a usable CSV separator", colsep)
+	}
+	return r, nil
 }
 
 // Open builds the whole input chain for cfg: it opens every source (the -a
@@ -140,9 +160,9 @@ func newBuilder(cfg Config) (*builder, error) {
 	switch {
 	case cfg.CSV:
 		if cfg.Colsep != "" {
-			b.comma, _ = utf8.DecodeRuneInString(cfg.Colsep)
-			if b.comma == '"' || b.comma == '\r' || b.comma == '\n' || b.comma == utf8.RuneError {
-				return nil, fmt.Errorf("--csv with --colsep %q: not a usable CSV separator", cfg.Colsep)
+			var err error
+			if b.comma, err = csvComma(cfg.Colsep); err != nil {
+				return nil, err
 			}
 		}
 	case cfg.JSON:

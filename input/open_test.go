@@ -117,6 +117,11 @@ func TestOpenHeaderTSV(t *testing.T) {
 	if len(recs) != 1 || !reflect.DeepEqual(recs[0].Fields, []string{"1 2", " 3 "}) || recs[0].Header.Index("c") != 1 {
 		t.Fatalf("got %+v", recs)
 	}
+	// --csv --colsep takes -d's escapes for its one character: \t is TAB.
+	recs = openAll(t, Config{CSV: true, Colsep: `\t`}, "a\t\"b\tc\"\n")
+	if !reflect.DeepEqual(fieldsOf(recs), [][]string{{"a", "b\tc"}}) {
+		t.Fatalf("--csv --colsep '\\t': %q", fieldsOf(recs))
+	}
 	recs = openAll(t, Config{TSV: true}, "a\t b\n")
 	if !reflect.DeepEqual(fieldsOf(recs), [][]string{{"a", " b"}}) {
 		t.Fatalf("--tsv: %q", fieldsOf(recs))
@@ -141,6 +146,8 @@ func TestOpenErrors(t *testing.T) {
 		{"tsv+colsep", Config{TSV: true, Colsep: ","}, nil, "--tsv and --colsep", nil},
 		{"csv+long colsep", Config{CSV: true, Colsep: ";;"}, nil, "single character", nil},
 		{"csv+quote colsep", Config{CSV: true, Colsep: `"`}, nil, "not a usable CSV separator", nil},
+		{"csv+NUL colsep", Config{CSV: true, Colsep: `\0`}, nil, "not a usable CSV separator", nil},
+		{"csv+bad escape colsep", Config{CSV: true, Colsep: `\q`}, nil, "single character", nil},
 		{"bad regexp", Config{Colsep: "(?<x"}, nil, "invalid --colsep", nil},
 		{"missing file", Config{}, []Spec{{File: missing}}, "open " + missing + ": no such file or directory", fs.ErrNotExist},
 		{"missing -a", Config{ArgFiles: []string{missing}}, nil, "open " + missing + ": no such file", fs.ErrNotExist},

@@ -15,8 +15,8 @@ type Record struct {
 	// the first source's.
 	Line int64
 	// Raw is the record as read, without its delimiter. For several :::
-	// sources it is the values joined by a space; for CSV it is the fields
-	// re-encoded as one CSV line (a malformed row keeps its text as read).
+	// sources it is the values joined by a space; for CSV it is the row as
+	// read, quotes and all, without its line break.
 	Raw string
 	// Fields are the record's columns (--colsep, --csv, --tsv, JSON arrays,
 	// one value per ::: source, or a split source's fields in its place);

@@ -206,16 +206,44 @@ func (l *Joblog) Close() error {
 	return err
 }
 
-// joblogCommand is the command as GNU parallel logs it: newlines as NUL
-// bytes, so that one job is one line.
-func joblogCommand(c job.Command) string {
-	return strings.ReplaceAll(c.String(), "\n", "\x00")
+// joblogQuoted starts a Command column that is not in GNU parallel's form
+// but quoted (encodeJoblogCommand). Valid UTF-8 never holds this byte, so
+// no ordinary command loses GNU parallel's form to it.
+const joblogQuoted = "\xff"
+
+// joblogCommand is the Command column of c (encodeJoblogCommand).
+func joblogCommand(c job.Command) string { return encodeJoblogCommand(c.String()) }
+
+// encodeJoblogCommand writes cmd as the joblog's Command column, on one
+// line, so that decodeJoblogCommand gives cmd back, whatever its bytes.
+// A command that holds no NUL byte (and does not start with the byte
+// 0xFF) is written as GNU parallel writes it: newlines as NUL bytes. One
+// that does would read back with a newline in place of its NUL, so it is
+// written as 0xFF followed by the command as a Go (C-like) double-quoted
+// string: "printf %s 'a\x00b'".
+func encodeJoblogCommand(cmd string) string {
+	if strings.IndexByte(cmd, 0) < 0 && !strings.HasPrefix(cmd, joblogQuoted) {
+		return strings.ReplaceAll(cmd, "\n", "\x00")
+	}
+	return joblogQuoted + strconv.Quote(cmd)
+}
+
+// decodeJoblogCommand reads a Command column back into the command.
+func decodeJoblogCommand(col string) (string, error) {
+	if q, ok := strings.CutPrefix(col, joblogQuoted); ok {
+		cmd, err := strconv.Unquote(q)
+		if err != nil {
+			return "", fmt.Errorf("a quoted Command that does not unquote: %w", err)
+		}
+		return cmd, nil
+	}
+	return strings.ReplaceAll(col, "\x00", "\n"), nil
 }
 
 // Resume is what a joblog says already ran, for --resume and --resume-failed.
 type Resume struct {
 	mu     sync.Mutex
-	counts map[string]int // command -> runs still to skip
+	counts map[string]int // command (decoded) -> runs still to skip
 }
 
 // ReadResume reads the joblog at path. With failedToo (--resume-failed),
@@ -244,8 +272,12 @@ func ReadResume(path string, failedToo bool) (*Resume, error) {
 			if err1 != nil || err2 != nil {
 				return nil, fmt.Errorf("--joblog %s line %d: Exitval and Signal must be numbers", path, line+1)
 			}
+			cmd, derr := decodeJoblogCommand(cols[8])
+			if derr != nil {
+				return nil, fmt.Errorf("--joblog %s line %d: %w", path, line+1, derr)
+			}
 			if !failedToo || (exitval == 0 && signal == 0) {
-				r.counts[cols[8]]++
+				r.counts[cmd]++
 			}
 		}
 		// A last line without newline is a write cut short by a kill: that
@@ -262,7 +294,7 @@ func ReadResume(path string, failedToo bool) (*Resume, error) {
 // Skip reports whether a job with cmd already ran, using up one logged run
 // (a command logged twice skips two jobs). Workers call it concurrently.
 func (r *Resume) Skip(cmd job.Command) bool {
-	key := joblogCommand(cmd)
+	key := cmd.String()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.counts[key] > 0 {

@@ -54,3 +54,90 @@ func TestJoblogColumns(t *testing.T) {
 		t.Fatal("local host is not ':'")
 	}
 }
+
+func TestJoblogCommandEncoding(t *testing.T) {
+	for _, tc := range []struct{ cmd, col string }{
+		{"sleep 9", "sleep 9"},
+		{"echo 'a\nb'", "echo 'a\x00b'"}, // GNU parallel's form
+		{"printf %s 'a\tb\r'", "printf %s 'a\tb\r'"},
+		{"echo 'h\xe9'", "echo 'h\xe9'"}, // not UTF-8, but no NUL: as is
+		{"", ""},
+		{"echo 'a\x00b'", "\xff\"echo 'a\\x00b'\""},
+		{"a\x00\nb", "\xff\"a\\x00\\nb\""},
+		{"\xffx", "\xff\"\\xffx\""},
+	} {
+		col := encodeJoblogCommand(tc.cmd)
+		if col != tc.col {
+			t.Errorf("encode %q = %q, want %q", tc.cmd, col, tc.col)
+		}
+		back, err := decodeJoblogCommand(col)
+		if err != nil || back != tc.cmd {
+			t.Errorf("decode %q = %q, %v; want %q", col, back, err, tc.cmd)
+		}
+	}
+	if _, err := decodeJoblogCommand("\xff\"unclosed"); err == nil {
+		t.Error("a bad quoted column decodes")
+	}
+}
+
+// FuzzJoblogCommand checks that any command reads back from its column
+// exactly, on one line, and that a command with neither NUL nor a leading
+// 0xFF keeps GNU parallel's form.
+func FuzzJoblogCommand(f *testing.F) {
+	for _, s := range []string{"echo a", "a\nb", "a\x00b", "\xff", "\n\x00\r\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, cmd string) {
+		col := encodeJoblogCommand(cmd)
+		if strings.Contains(col, "\n") {
+			t.Fatalf("column %q holds a newline", col)
+		}
+		back, err := decodeJoblogCommand(col)
+		if err != nil || back != cmd {
+			t.Fatalf("%q -> %q -> %q, %v", cmd, col, back, err)
+		}
+		if !strings.Contains(cmd, "\x00") && !strings.HasPrefix(cmd, "\xff") && col != strings.ReplaceAll(cmd, "\n", "\x00") {
+			t.Fatalf("%q lost GNU parallel's form: %q", cmd, col)
+		}
+	})
+}
+
+func TestResumeTellsNewlineFromNUL(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "log")
+	jl, err := OpenJoblog(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := job.Command{Script: "printf %s 'a\nb'"}
+	nul := job.Command{Script: "printf %s 'a\x00b'"}
+	jl.Write(&job.Result{Job: &job.Job{Seq: 1}, Command: nl, Status: job.StatusOK, Attempts: 1})
+	if err := jl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadResume(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Skip(nul) {
+		t.Fatal("the command with a NUL was taken for the logged one with a newline")
+	}
+	if !r.Skip(nl) {
+		t.Fatal("the logged command is not skipped")
+	}
+
+	jl, err = OpenJoblog(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jl.Write(&job.Result{Job: &job.Job{Seq: 2}, Command: nul, Status: job.StatusOK, Attempts: 1})
+	if err := jl.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err = ReadResume(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Skip(nul) || !r.Skip(nl) || r.Skip(nul) || r.Skip(nl) {
+		t.Fatal("each logged command must skip exactly one job")
+	}
+}

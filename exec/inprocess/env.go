@@ -28,13 +28,13 @@ type baseEnv struct {
 }
 
 // newBaseEnv builds the environment from environ, without the PMAP_SEQ,
-// PMAP_SLOT and PMAP_KEY of a pmap this one runs in: the job's own replace
-// them.
+// PMAP_SLOT and PMAP_KEY of a pmap this one runs in (the job's own replace
+// them) and without this run's file options (proc.Inherited).
 func newBaseEnv(environ []string) *baseEnv {
 	b := &baseEnv{vars: make(map[string]expand.Variable, len(environ)+3)}
 	for _, kv := range environ {
 		name, val, ok := strings.Cut(kv, "=")
-		if !ok || name == "" || proc.IsJobVar(name) {
+		if !ok || name == "" || !proc.Inherited(name) {
 			continue
 		}
 		if _, dup := b.vars[name]; dup {

@@ -55,6 +55,11 @@ type Outcome struct {
 	// Abort, when set, stops the whole run: nothing can run any more (every
 	// remote host is down). Jobs not run get skipped records with this error.
 	Abort error
+	// Retryable marks an error (StatusError) that another attempt need not
+	// meet: the persistent worker that held the job died, and a new one
+	// takes the retry. --retries applies to it as to a failed job; other
+	// errors (not found, a bad record) would only fail again.
+	Retryable bool
 }
 
 // KillAll sends sig at once to every running job of r, when r can (the

@@ -24,7 +24,7 @@ type Process struct {
 	initOnce sync.Once
 	initErr  error
 	devNull  *os.File
-	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	env      []string // environment a job inherits (proc.BaseEnv)
 	paths    proc.PathCache
 	groups   proc.Groups
 }

@@ -50,9 +50,13 @@ type Persistent struct {
 	// --halt now, a signal), and at Close one that does not exit on EOF
 	// (proc.DefaultTermSeq when nil).
 	TermSeq proc.TermSeq
-	// Restarts is how many times in a row a slot's worker may end on its
-	// own (die, exit, close its stdout) and be started again; one more and
-	// the run is aborted. A record answered resets the count.
+	// Restarts is how many times in a row a slot's worker may end before
+	// reading the record it was sent (it cannot start: a crash at
+	// start-up, a missing module) and be started again; one more and the
+	// run is aborted. A record read resets the count. A worker that ends
+	// after reading its record fails that record only (Outcome.Retryable)
+	// and never aborts the run: a record that crashes the worker cannot
+	// keep the records behind it from running.
 	Restarts int
 	// Stderr receives the workers' stderr, whole lines at a time so that
 	// lines of different workers do not mix.
@@ -62,7 +66,7 @@ type Persistent struct {
 	ExitGrace time.Duration
 
 	initOnce sync.Once
-	env      []string // environment without PMAP_SEQ, PMAP_SLOT, PMAP_KEY
+	env      []string // environment a job inherits (proc.BaseEnv)
 	paths    proc.PathCache
 
 	mu     sync.Mutex
@@ -74,8 +78,10 @@ type Persistent struct {
 // slot is the state of one slot: only the job running on the slot
 // touches it (Close runs after every job ended).
 type slot struct {
-	w      *worker
-	deaths int // worker ends in a row without a record answered
+	w *worker
+	// unread counts the workers in a row that ended before reading the
+	// record they were sent.
+	unread int
 }
 
 // errStopped marks a worker that pmap stopped (timeout, halt,
@@ -111,15 +117,12 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	}
 	s := p.slot(t.Slot)
 	if s.w != nil && s.w.ended() {
-		// It ended between records: start a new one, counting the end.
+		// It ended between records, after answering its last one: it
+		// started well and no record is to blame (a worker may serve a
+		// number of records and exit). Start a new one.
 		w := s.w
 		s.w = nil
 		w.release(p)
-		s.deaths++
-		if s.deaths > p.Restarts {
-			err := p.givingUp(t.Slot, s.deaths, "died: "+w.endReason())
-			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err, Abort: err}
-		}
 	}
 	if s.w == nil {
 		w, o := p.start(t.Slot)
@@ -135,7 +138,7 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	w := s.w
 	err := w.exchange(ctx, rec, t.Stdout)
 	if err == nil {
-		s.deaths = 0
+		s.unread = 0
 		return job.Outcome{Status: job.StatusOK}
 	}
 	s.w = nil
@@ -156,10 +159,12 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 		}
 		return o
 	}
-	// The worker ended with the record (or could not take it).
+	// The worker ended with the record, or before it read it. Either way
+	// the record failed, and a retry gets a new worker.
 	reason := w.died(p.TermSeq)
+	unread := w.unread()
 	w.release(p)
-	o := job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
+	o := job.Outcome{Status: job.StatusError, Exit: -1, Retryable: true}
 	if w.state != nil {
 		st := proc.OutcomeOf(w.state, false)
 		o.Signal = st.Signal
@@ -167,17 +172,23 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 			o.Exit = st.Exit
 		}
 	}
-	s.deaths++
-	if s.deaths > p.Restarts {
-		o.Abort = p.givingUp(t.Slot, s.deaths, reason)
+	if !unread {
+		s.unread = 0
+		o.Err = fmt.Errorf("worker %d %s", t.Slot, reason)
+		return o
+	}
+	s.unread++
+	o.Err = fmt.Errorf("worker %d %s (before reading the record)", t.Slot, reason)
+	if s.unread > p.Restarts {
+		o.Abort = p.givingUp(t.Slot, s.unread, reason)
 	}
 	return o
 }
 
-// givingUp is the error that aborts the run when a slot's worker keeps
-// ending without answering.
-func (p *Persistent) givingUp(slot, deaths int, reason string) error {
-	return fmt.Errorf("worker %d %s (%d times in a row without answering a record); giving up (--worker-restarts %d)", slot, reason, deaths, p.Restarts)
+// givingUp is the error that aborts the run when a slot's workers keep
+// ending before they read a record.
+func (p *Persistent) givingUp(slot, ends int, reason string) error {
+	return fmt.Errorf("worker %d %s (%d times in a row before reading a record); giving up (--worker-restarts %d)", slot, reason, ends, p.Restarts)
 }
 
 // Close ends every worker: EOF on its stdin, DefaultExitGrace to exit, then

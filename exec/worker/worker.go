@@ -21,6 +21,11 @@ import (
 type worker struct {
 	pgid int
 	in   *os.File // the worker's stdin
+	// inR is a copy of the read end of the worker's stdin, which pmap
+	// keeps to see, once the worker has ended, whether it read the record
+	// it was sent (unread).
+	inR  *os.File
+	sent sentCounter // counts what of the record reached the pipe
 	bw   *bufio.Writer
 	out  *os.File // the worker's stdout
 	br   *bufio.Reader
@@ -85,11 +90,12 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		Env:   env,
 		Files: []*os.File{pipes[0][0], pipes[1][1], pipes[2][1]},
 	})
-	// The worker's ends are its own now.
-	pipes[0][0].Close()
+	// The worker's ends are its own now, but for the read end of its
+	// stdin (unread).
 	pipes[1][1].Close()
 	pipes[2][1].Close()
 	if err != nil {
+		pipes[0][0].Close()
 		pipes[0][1].Close()
 		pipes[1][0].Close()
 		pipes[2][0].Close()
@@ -98,13 +104,15 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	w := &worker{
 		pgid:    child.Pid,
 		in:      pipes[0][1],
+		inR:     pipes[0][0],
 		out:     pipes[1][0],
 		errR:    pipes[2][0],
 		exited:  make(chan struct{}),
 		errDone: make(chan struct{}),
 		fired:   make(chan struct{}, 1),
 	}
-	w.bw = bufio.NewWriterSize(w.in, syncWriteMax)
+	w.sent.f = w.in
+	w.bw = bufio.NewWriterSize(&w.sent, syncWriteMax)
 	w.br = bufio.NewReaderSize(w.out, 64<<10)
 	w.interruptFn = w.interrupt
 	p.groups.Add(w.pgid)
@@ -164,6 +172,7 @@ func (w *worker) exchange(ctx context.Context, rec string, stdout io.Writer) err
 
 // send writes rec and a newline.
 func (w *worker) send(rec string) error {
+	w.sent.n = 0
 	w.bw.WriteString(rec)
 	w.bw.WriteByte('\n')
 	return w.bw.Flush()
@@ -196,6 +205,35 @@ func (w *worker) interrupt() {
 	_ = w.in.SetWriteDeadline(past)
 	_ = w.out.SetReadDeadline(past)
 	w.fired <- struct{}{}
+}
+
+// sentCounter writes to the worker's stdin and counts the bytes the pipe
+// took, so that unread can tell whether any of them were read.
+type sentCounter struct {
+	f *os.File
+	n int
+}
+
+// Write writes p to the pipe.
+func (c *sentCounter) Write(p []byte) (int, error) {
+	n, err := c.f.Write(p)
+	c.n += n
+	return n, err
+}
+
+// unread reports whether the worker, now ended, read none of the record it
+// was sent: all of it is still in its stdin pipe. Such a worker did not
+// get as far as reading its input (a crash at start-up, a missing module),
+// so the record is not to blame. A long record counts as sent as far as
+// the pipe took it, and one that pmap stopped writing before any of it
+// went out was not read either. It says false when it cannot tell (a
+// system that cannot count a pipe's bytes).
+func (w *worker) unread() bool {
+	if w.sent.n == 0 {
+		return true
+	}
+	n, ok := pipeBuffered(w.inR)
+	return ok && n >= w.sent.n
 }
 
 // ended reports whether the worker process has exited.
@@ -265,6 +303,7 @@ func (w *worker) release(p *Persistent) {
 	proc.SignalGroup(w.pgid, syscall.SIGKILL)
 	p.groups.Remove(w.pgid)
 	w.in.Close()
+	w.inR.Close()
 	w.out.Close()
 	// A process that escaped the group (setsid) may hold stderr open.
 	t := time.NewTimer(proc.DrainGrace)

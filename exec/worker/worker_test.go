@@ -108,18 +108,73 @@ func TestWorkerDiesOnOneRecord(t *testing.T) {
 		t.Fatalf("%+v %q", o, out)
 	}
 	o, _ := send(p, context.Background(), 1, "die")
-	if o.Status != job.StatusError || o.Exit != 3 || o.Err == nil || o.Err.Error() != "worker 1 died: exit status 3" {
+	if o.Status != job.StatusError || o.Exit != 3 || o.Err == nil || o.Err.Error() != "worker 1 died: exit status 3" || !o.Retryable {
 		t.Fatalf("%+v", o)
 	}
-	if o.Abort == nil {
-		t.Fatalf("restarts 0: the first death must abort: %+v", o)
+	// It read the record and died of it: the record's failure, not the
+	// worker's, so even --worker-restarts 0 does not stop the run.
+	if o.Abort != nil {
+		t.Fatalf("a worker that read its record aborts the run: %+v", o)
 	}
 	if !strings.Contains(stderr.String(), "dying\n") {
 		t.Errorf("worker stderr not passed through: %q", stderr.String())
 	}
+	if o, out := send(p, context.Background(), 1, "b"); o.Status != job.StatusOK || out != "ok b\n" {
+		t.Fatalf("%+v %q", o, out)
+	}
 	data, _ := os.ReadFile(pids)
-	if n := strings.Count(string(data), "\n"); n != 1 {
-		t.Fatalf("%d workers started, want 1", n)
+	if n := strings.Count(string(data), "\n"); n != 2 {
+		t.Fatalf("%d workers started, want 2", n)
+	}
+}
+
+// TestWorkerPoisonRecords: records that crash the worker, one after the
+// other, fail one by one and never stop the run; the good records behind
+// them get a new worker and their answers.
+func TestWorkerPoisonRecords(t *testing.T) {
+	p, _ := newTestWorkers(t, `while read -r l; do [ "$l" = die ] && kill -SEGV $$; echo "ok $l"; done`, 1)
+	for i := range 5 {
+		o, _ := send(p, context.Background(), 1, "die")
+		if o.Status != job.StatusError || o.Signal != "SIGSEGV" || o.Abort != nil || !o.Retryable ||
+			o.Err.Error() != "worker 1 died: killed by SIGSEGV" {
+			t.Fatalf("death %d: %+v", i, o)
+		}
+	}
+	if o, out := send(p, context.Background(), 1, "x"); o.Status != job.StatusOK || out != "ok x\n" {
+		t.Fatalf("%+v %q", o, out)
+	}
+}
+
+// TestWorkerEndsBeforeReading: a worker that ends without reading its
+// record (all of it still in its stdin pipe) has not started; a long
+// record counts as far as the pipe took it. One that read part of a long
+// record did read it.
+func TestWorkerEndsBeforeReading(t *testing.T) {
+	long := strings.Repeat("y", 1<<20)
+	for _, tc := range []struct {
+		name, script, rec string
+		unread            bool
+	}{
+		{"exits at once", `exit 2`, "r", true},
+		{"exits at once, long record", `exit 2`, long, true},
+		{"slow start", `sleep 0.2; exit 2`, "r", true},
+		{"reads, then exits", `read -r l; exit 2`, "r", false},
+		{"reads part of a long record", `head -c 1000 > /dev/null; exit 2`, long, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := newTestWorkers(t, tc.script, 5)
+			o, _ := send(p, context.Background(), 1, tc.rec)
+			if o.Status != job.StatusError || o.Exit != 2 || o.Abort != nil || !o.Retryable {
+				t.Fatalf("%+v", o)
+			}
+			want := "worker 1 died: exit status 2"
+			if tc.unread {
+				want += " (before reading the record)"
+			}
+			if o.Err.Error() != want {
+				t.Fatalf("error %q, want %q", o.Err, want)
+			}
+		})
 	}
 }
 
@@ -154,8 +209,36 @@ func TestWorkerRestartLimit(t *testing.T) {
 		}
 	}
 	o, _ = send(p, context.Background(), 1, "r")
-	if o.Abort == nil || o.Status != job.StatusError || o.Abort.Error() != "worker 1 died: exit status 2 (3 times in a row without answering a record); giving up (--worker-restarts 2)" {
+	if o.Abort == nil || o.Status != job.StatusError || o.Abort.Error() != "worker 1 died: exit status 2 (3 times in a row before reading a record); giving up (--worker-restarts 2)" {
 		t.Fatalf("%+v", o)
+	}
+}
+
+// TestWorkerRestartCountResetByReading: a worker that read its record
+// shows the command starts, so ends before reading are counted afresh.
+func TestWorkerRestartCountResetByReading(t *testing.T) {
+	flag := filepath.Join(t.TempDir(), "broken")
+	// While the file exists the worker exits before reading; a record
+	// "fix" removes it, "die" is read and kills the worker.
+	p, _ := newTestWorkers(t, `[ -e `+flag+` ] && exit 2; while read -r l; do [ "$l" = die ] && exit 3; echo "ok $l"; done`, 1)
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := send(p, context.Background(), 1, "r"); o.Abort != nil || !strings.Contains(o.Err.Error(), "before reading") {
+		t.Fatalf("%+v", o)
+	}
+	os.Remove(flag)
+	if o, _ := send(p, context.Background(), 1, "die"); o.Abort != nil || o.Exit != 3 {
+		t.Fatalf("%+v", o)
+	}
+	if err := os.WriteFile(flag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := send(p, context.Background(), 1, "r"); o.Abort != nil {
+		t.Fatalf("the count was not reset by a record read: %+v", o)
+	}
+	if o, _ := send(p, context.Background(), 1, "r"); o.Abort == nil {
+		t.Fatalf("2 ends in a row before reading with --worker-restarts 1: %+v", o)
 	}
 }
 
