@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -49,6 +50,11 @@ type Options struct {
 	Multi bool
 	// OnBroken is called once when stdout turns out to be a closed pipe.
 	OnBroken func()
+	// Stop, when set, is asked between chunks of output: once it returns
+	// an error (a second Ctrl-C), the output still to be written is given
+	// up, and each job whose output is then not written becomes a failure
+	// with that error, so that --failed lists it.
+	Stop func() error
 
 	// Results receives every job's JSON record (--results), in output order.
 	Results io.Writer
@@ -144,15 +150,21 @@ func (w *Writer) flush() {
 
 func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
+	gaveUp := w.givenUp(r)
 	w.opt.Failed.Write(r)
 	if w.opt.Results != nil {
 		w.record, _ = writeRecord(&w.results, r, true, w.record, "\n")
 	}
+	if gaveUp {
+		return
+	}
 	switch w.opt.Format {
 	case JSON:
 		w.out.mu.Lock()
-		w.record, _ = writeRecord(&w.out, r, true, w.record, "\n")
+		var err error
+		w.record, err = writeRecord(w.stoppable(&w.out), r, true, w.record, "\n")
 		w.out.mu.Unlock()
+		w.cut(r, err)
 		return
 	case Map:
 		// The object is written as results come, not held to the end: the
@@ -168,16 +180,18 @@ func (w *Writer) emit(r *job.Result) {
 		b = append(b, ':')
 		w.out.mu.Lock()
 		w.out.write(b)
-		w.record, _ = writeRecord(&w.out, r, false, b, "")
+		var err error
+		w.record, err = writeRecord(w.stoppable(&w.out), r, false, b, "")
 		w.out.mu.Unlock()
+		w.cut(r, err)
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
-	copyTagged(&w.out, r.Stdout, tag)
-	copyTagged(&w.err, r.Stderr, tag)
+	w.cut(r, copyTagged(&w.out, r.Stdout, tag, w.opt.Stop))
+	w.cut(r, copyTagged(&w.err, r.Stderr, tag, w.opt.Stop))
 }
 
 type writerToer interface {
@@ -185,19 +199,25 @@ type writerToer interface {
 	Len() int64
 }
 
-func copyTagged(s *sink, src writerToer, tag string) {
+// copyTagged copies src to s, tagged; the error is the Stop that cut the
+// copy short, if one did.
+func copyTagged(s *sink, src writerToer, tag string, stop func() error) error {
 	if src.Len() == 0 {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var w io.Writer = s
+	w := stopWriter(s, stop)
 	if tag != "" {
-		w = newTagWriter(s, tag)
+		w = newTagWriter(w, tag)
 	}
 	if _, err := src.WriteTo(w); err != nil {
+		if errors.Is(err, errGivenUp) {
+			return err
+		}
 		s.fail(err)
 	}
+	return nil
 }
 
 // tag is the line prefix for j, "" without --tag/--tagstring.
