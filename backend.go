@@ -270,9 +270,14 @@ func (b *backend) start(stderr io.Writer) (workers int, err error) {
 
 // kill sends SIGKILL at once to everything the run started: the second
 // Ctrl-C.
-func (b *backend) kill() {
-	b.process.KillAll(syscall.SIGKILL)
-	job.KillAll(b.runner, syscall.SIGKILL)
+func (b *backend) kill() { b.signal(syscall.SIGKILL) }
+
+// signal sends sig to the process group of every running job, persistent
+// workers and ssh clients included: SIGKILL, or Ctrl-Z's SIGTSTP and the
+// SIGCONT that resumes them.
+func (b *backend) signal(sig syscall.Signal) {
+	b.process.KillAll(sig)
+	job.KillAll(b.runner, sig)
 }
 
 // close ends the runner's long-lived state (workers, ssh masters) once

@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync"
+	"syscall"
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
@@ -31,10 +33,13 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if err := checkStdout(stdout); err != nil {
 		return exitWith(exitUsage, err)
 	}
-	bufOut := bufio.NewWriterSize(stdout, 64<<10)
 	if o.dryRun {
-		return dryRun(newJobSource(o, b, in, b.workers), b, bufOut, stderr)
+		return dryRun(newJobSource(o, b, in, b.workers), b, bufio.NewWriterSize(stdout, 64<<10), stderr)
 	}
+	giveUp := newGiveUp()
+	sw := newStdoutWriter(stdout, giveUp.done)
+	defer sw.Close()
+	bufOut := bufio.NewWriterSize(sw, 64<<10)
 
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
@@ -47,6 +52,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Expand:     &b.expand,
 		Spool:      sp,
 		Drain:      drain,
+		DrainCause: errors.New("SIGHUP"),
 		Timeout:    o.timeout,
 		Retries:    o.retries,
 		RetryDelay: o.retryDelay,
@@ -64,11 +70,21 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Multi:      o.multi(),
 	}
 	pipeClosed := make(chan struct{})
+	var brokenOnce sync.Once
 	out.OnBroken = func() {
-		close(pipeClosed)
-		cancel(errors.New("stdout closed"))
+		brokenOnce.Do(func() {
+			close(pipeClosed)
+			cancel(errors.New("stdout closed"))
+		})
 	}
 	out.OnError = failure.fail
+	out.Stop = giveUp.err
+	stopWatch := func() {}
+	if f, ok := stdout.(*os.File); ok {
+		stopWatch = watchReader(f, out.OnBroken)
+	}
+	defer stopWatch()
+	countLeft := jobCounter(o, stdin) // before the input is read
 	if p := newProgress(o, engine, stdin, stdout, stderr); p != nil {
 		out.Progress = p.progress
 		out.Stderr = p.stderr
@@ -103,7 +119,15 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		engine.OnStart = w.Verbose
 	}
 
-	sigs := watchSignals(drain, cancel, b.kill)
+	sigs := watchSignals(signalActions{
+		drain:  drain,
+		cancel: cancel,
+		kill: func(sig syscall.Signal) {
+			b.kill()
+			giveUp.now(sig)
+		},
+		jobs: b.signal,
+	})
 	defer sigs.stop()
 
 	jobs := newJobSource(o, b, in, engine.Workers)
@@ -116,6 +140,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	}()
 	w.Consume(results)
 	bufOut.Flush()
+	stopWatch() // a reader that goes away now has had all the output
 	logErr := logs.close()
 
 	select {
@@ -123,6 +148,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		return exitWith(exitClosedPipe, nil)
 	default:
 	}
+	left := noteLeft(o, engine, sigs, &w.Summary, countLeft)
 	if err := failure.get(); err != nil {
 		// Said once, without the summary: the jobs it stopped are its
 		// consequence, not failures of their own.
@@ -140,6 +166,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		return exitWith(exitJobsFailed, engine.Aborted())
 	case logErr != nil:
 		return exitWith(exitUsage, logErr)
+	case left:
+		return exitWith(exitHangup, nil) // SIGHUP left records undone
 	}
 	if halted, onFailure := engine.Halted(); halted && onFailure {
 		return exitWith(exitJobsFailed, nil)

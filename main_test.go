@@ -25,6 +25,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitfile": cmdWaitFile,
 			"gone":     cmdGone,
+			"stopped":  cmdStopped,
 		},
 	})
 }
@@ -78,6 +79,47 @@ func cmdGone(ts *testscript.TestScript, neg bool, args []string) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+}
+
+// cmdStopped waits up to 20s until every process whose pid is listed in
+// FILE (one per line) is stopped (SIGSTOP, SIGTSTP), or with ! until none
+// is: stopped FILE
+func cmdStopped(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: [!] stopped FILE")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	pids := strings.Fields(string(data))
+	if len(pids) == 0 {
+		ts.Fatalf("%s lists no pids", args[0])
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for _, p := range pids {
+		pid, err := strconv.Atoi(p)
+		ts.Check(err)
+		for processState(pid) == 'T' == neg {
+			if time.Now().After(deadline) {
+				ts.Fatalf("process %d: state %c after 20s", pid, processState(pid))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// processState is the state letter of pid in /proc (R, S, T, Z...), 0
+// when it cannot be read.
+func processState(pid int) byte {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 || i+2 >= len(s) {
+		return 0
+	}
+	return s[i+2]
 }
 
 // processAlive reports whether pid runs (a zombie waiting for its parent

@@ -213,7 +213,7 @@ func TestManPage(t *testing.T) {
 
 	t.Run("exit status", func(t *testing.T) {
 		body := p.sections["EXIT STATUS"]
-		for _, code := range []int{exitOK, exitJobsFailed, exitUsage, exitInterrupted, exitTerminated, exitClosedPipe} {
+		for _, code := range []int{exitOK, exitJobsFailed, exitUsage, exitHangup, exitInterrupted, exitQuit, exitTerminated, exitClosedPipe} {
 			if !strings.Contains(body, fmt.Sprintf("\n.B %d\n", code)) {
 				t.Errorf("EXIT STATUS has no entry for %d", code)
 			}

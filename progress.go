@@ -73,13 +73,8 @@ func newProgress(o *options, engine *exec.Engine, stdin io.Reader, stdout, stder
 // number in jobs; jobs stays -1 when it cannot be known in advance. The
 // count stops when done is closed (the run is over).
 func countJobs(o *options, stdin io.Reader, jobs *atomic.Int64, done <-chan struct{}) {
-	// -X: jobs hold as many records as fit; --pipe: jobs are blocks;
-	// --worker: the count is left to the records read.
-	if o.packed() || o.pipe || o.worker {
-		return
-	}
-	c, ok := input.NewCounter(o.input, stdin, o.specs)
-	if !ok {
+	count := jobCounter(o, stdin)
+	if count == nil {
 		return
 	}
 	go func() {
@@ -92,15 +87,34 @@ func countJobs(o *options, stdin io.Reader, jobs *atomic.Int64, done <-chan stru
 			case <-ctx.Done():
 			}
 		}()
-		recs, err := c.Count(ctx)
+		n, err := count(ctx)
 		if err != nil {
 			return // the total stays the count read so far
 		}
+		jobs.Store(n)
+	}()
+}
+
+// jobCounter returns what counts the jobs of the run, when the input can
+// be read twice (regular files, ::: values), or nil. It must be called
+// before the input is read: it notes stdin's offset.
+func jobCounter(o *options, stdin io.Reader) func(ctx context.Context) (int64, error) {
+	// -X: jobs hold as many records as fit; --pipe: jobs are blocks;
+	// --worker: the count is left to the records read.
+	if o.packed() || o.pipe || o.worker {
+		return nil
+	}
+	c, ok := input.NewCounter(o.input, stdin, o.specs)
+	if !ok {
+		return nil
+	}
+	return func(ctx context.Context) (int64, error) {
+		recs, err := c.Count(ctx)
 		if k := int64(o.maxArgs); k > 1 {
 			recs = (recs + k - 1) / k
 		}
-		jobs.Store(recs)
-	}()
+		return recs, err
+	}
 }
 
 // isTerminal reports whether w is a terminal; only an *os.File can be.

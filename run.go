@@ -15,7 +15,9 @@ const (
 	exitOK          = 0
 	exitJobsFailed  = 1
 	exitUsage       = 2
+	exitHangup      = 129 // SIGHUP, when records were left undone
 	exitInterrupted = 130 // SIGINT
+	exitQuit        = 131 // SIGQUIT
 	exitTerminated  = 143 // SIGTERM
 	exitClosedPipe  = 141 // stdout closed, as a process killed by SIGPIPE
 )

@@ -23,8 +23,13 @@ type writeFailure struct {
 	cancel context.CancelCauseFunc
 }
 
-// fail records err when it is the first and stops the run.
+// fail records err when it is the first and stops the run. A write that
+// failed because the user gave the output up (a second Ctrl-C) is no
+// failure: the signal decides how the run ends.
 func (f *writeFailure) fail(err error) {
+	if errors.Is(err, errOutputGivenUp) {
+		return
+	}
 	f.mu.Lock()
 	first := f.err == nil
 	if first {

@@ -31,6 +31,9 @@ type Engine struct {
 	// Drain, when closed, stops starting jobs while running ones finish
 	// (SIGHUP).
 	Drain <-chan struct{}
+	// DrainCause says why Drain closed, in the records of the jobs it kept
+	// from starting ("not started: SIGHUP").
+	DrainCause error
 
 	// Timeout stops a job that runs too long (--timeout).
 	Timeout Timeout
@@ -61,6 +64,7 @@ type Engine struct {
 	haltOnce sync.Once
 	stopNow  context.CancelCauseFunc
 	abortErr error
+	left     int // jobs read but kept from starting by a stop
 }
 
 // Aborted returns the error that stopped the run when a runner could not
@@ -105,9 +109,11 @@ func (e *Engine) Halted() (halted, onFailure bool) {
 // every started job has ended. It does not close results.
 //
 // Cancelling ctx (a signal, a closed stdout) stops starting jobs and stops
-// running ones; jobs not started then are not reported. A --halt policy
-// stops starting jobs too, but every job of the input is still reported:
-// those that did not run as skipped. The error is a failure to read input.
+// running ones, and closing Drain stops starting jobs; every job read by
+// then is still reported, those that did not start as skipped (with the
+// stop's cause), and no more input is read (Left). A --halt policy stops
+// starting jobs too, but every job of the input is still reported: those
+// that did not run as skipped. The error is a failure to read input.
 func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.Result) error {
 	e.halted = make(chan struct{})
 	runCtx, stopNow := context.WithCancelCause(ctx)
@@ -116,9 +122,13 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 
 	queue := make(chan *job.Job, 2*e.Workers)
 	var readErr error
+	var held *job.Job // read when the run stopped, not queued
 	go func() {
 		defer close(queue)
 		for {
+			if ctx.Err() != nil || drained(e.Drain) {
+				return // read no more than a stopped run reports
+			}
 			j, err := jobs.Next()
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
@@ -136,8 +146,10 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			select {
 			case queue <- j:
 			case <-ctx.Done():
+				held = j
 				return
 			case <-e.Drain:
+				held = j
 				return
 			}
 		}
@@ -150,6 +162,7 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		free <- slot
 	}
 	var wg sync.WaitGroup
+	var left []*job.Job // read, then kept from starting by a stop
 	for {
 		var j *job.Job
 		var ok bool
@@ -157,6 +170,9 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		case j, ok = <-queue:
 		case <-ctx.Done():
 		case <-e.Drain:
+		}
+		if ok && (ctx.Err() != nil || drained(e.Drain)) {
+			left = append(left, j)
 		}
 		if !ok || ctx.Err() != nil || drained(e.Drain) {
 			break
@@ -169,10 +185,12 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		case <-e.Drain:
 		}
 		if ctx.Err() != nil || drained(e.Drain) {
+			left = append(left, j)
 			break
 		}
 		if slot != 0 && e.Throttle != nil && !drained(e.halted) {
 			if err := e.Throttle(ctx); err != nil {
+				left = append(left, j)
 				break
 			}
 		}
@@ -198,10 +216,12 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			free <- slot
 		}()
 	}
-	wg.Wait()
 	if ctx.Err() != nil || drained(e.Drain) {
+		e.reportLeft(ctx, append(left, e.unqueue(queue, &held)...), results)
+		wg.Wait()
 		return nil
 	}
+	wg.Wait()
 	// The queue is closed and drained: the reader has finished.
 	return readErr
 }
@@ -343,8 +363,12 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (stopped with %s)", job.ErrNotNeeded, r.Signal)
 	case errors.Is(cause, job.ErrHalted):
 		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w now (sent %s)", job.ErrHalted, r.Signal)
+	case r.Status == job.StatusSkipped && r.Signal == "":
+		r.Err = fmt.Errorf("not started: %w", cause) // the runner saw the stop first
+	case r.Signal == "":
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (the job then ended: %v)", cause, r.Err)
 	default:
-		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("stopped: %v (sent %s)", cause, r.Signal)
+		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (sent %s)", cause, r.Signal)
 	}
 	r.Exit = -1
 	return false

@@ -15,6 +15,17 @@ type Summary struct {
 	Failed   int
 	byStatus map[job.Status]int
 	first    *firstFailure
+
+	// Stop names what stopped the run before its end ("SIGHUP"), for a
+	// summary without failures; "" for a run that was not stopped.
+	Stop string
+	// Unread is set when a stop left input unread; UnreadJobs is then how
+	// many jobs it holds, 0 when that is not known.
+	Unread     bool
+	UnreadJobs int64
+	// Resume says how to run what a stop left undone; written only after
+	// a stop that left something.
+	Resume string
 }
 
 type firstFailure struct {
@@ -27,9 +38,20 @@ type firstFailure struct {
 // Add counts r.
 func (s *Summary) Add(r *job.Result) {
 	s.Total++
-	if !r.Failed() {
-		return
+	if r.Failed() {
+		s.fail(r)
 	}
+}
+
+// Skipped is how many jobs did not run, or did not finish, because the
+// run was being stopped.
+func (s *Summary) Skipped() int { return s.byStatus[job.StatusSkipped] }
+
+// lost counts r, added before, as failed: its output could not be written.
+func (s *Summary) lost(r *job.Result) { s.fail(r) }
+
+// fail counts the failure r.
+func (s *Summary) fail(r *job.Result) {
 	s.Failed++
 	if s.byStatus == nil {
 		s.byStatus = make(map[job.Status]int)
@@ -51,26 +73,52 @@ func (s *Summary) Add(r *job.Result) {
 	}
 }
 
-// WriteTo writes the summary line, or nothing when every job succeeded.
+// WriteTo writes the summary line, or nothing when every job succeeded
+// and no input was left unread.
 func (s *Summary) WriteTo(w io.Writer) (int64, error) {
-	if s.Failed == 0 {
+	if s.Failed == 0 && !s.Unread {
 		return 0, nil
 	}
+	var b strings.Builder
+	if s.Failed > 0 {
+		s.writeFailures(&b)
+	} else {
+		fmt.Fprintf(&b, "pmap: %d %s done, then stopped by %s", s.Total, plural(s.Total, "job", "jobs"), s.Stop)
+	}
+	switch {
+	case s.UnreadJobs > 0:
+		fmt.Fprintf(&b, "; %d more %s never read", s.UnreadJobs, plural(int(s.UnreadJobs), "job", "jobs"))
+	case s.Unread:
+		b.WriteString("; input not read to its end")
+	}
+	if s.Stop != "" && s.Resume != "" {
+		b.WriteString("; ")
+		b.WriteString(s.Resume)
+	}
+	b.WriteByte('\n')
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// writeFailures writes how many jobs failed, by kind, and the first.
+func (s *Summary) writeFailures(w io.Writer) {
 	var kinds []string
 	for _, st := range []job.Status{job.StatusFailed, job.StatusSignal, job.StatusTimeout, job.StatusError, job.StatusSkipped} {
 		if n := s.byStatus[st]; n > 0 {
 			kinds = append(kinds, fmt.Sprintf("%d %s", n, st))
 		}
 	}
-	jobs := "jobs"
-	if s.Total == 1 {
-		jobs = "job"
-	}
 	cmd := s.first.command
 	if len(cmd) > 200 {
 		cmd = cmd[:200] + "..."
 	}
-	n, err := fmt.Fprintf(w, "pmap: %d of %d %s failed (%s); first: job %d (%s): %s\n",
-		s.Failed, s.Total, jobs, strings.Join(kinds, ", "), s.first.seq, cmd, s.first.err)
-	return int64(n), err
+	fmt.Fprintf(w, "pmap: %d of %d %s failed (%s); first: job %d (%s): %s",
+		s.Failed, s.Total, plural(s.Total, "job", "jobs"), strings.Join(kinds, ", "), s.first.seq, cmd, s.first.err)
 }

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -54,6 +55,11 @@ type Options struct {
 	// --results, --failed or --joblog (a WriteError): the run should stop,
 	// as its output is no longer complete. Err returns it after.
 	OnError func(error)
+	// Stop, when set, is asked between chunks of output: once it returns
+	// an error (a second Ctrl-C), the output still to be written is given
+	// up, and each job whose output is then not written becomes a failure
+	// with that error, so that --failed lists it.
+	Stop func() error
 
 	// Results receives every job's JSON record (--results), in output order;
 	// ResultsPath names it in messages.
@@ -198,6 +204,7 @@ func (w *Writer) flush() {
 func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
 	defer w.log(r)
+	gaveUp := w.givenUp(r)
 	if err := w.opt.Failed.Write(r); err != nil {
 		w.fail(err)
 	}
@@ -207,15 +214,16 @@ func (w *Writer) emit(r *job.Result) {
 			w.fail(readError(r, err))
 		}
 	}
+	if gaveUp {
+		return
+	}
 	switch w.opt.Format {
 	case JSON:
 		w.out.mu.Lock()
 		var err error
-		w.record, err = writeRecord(&w.out, r, true, w.record, "\n")
+		w.record, err = writeRecord(w.stoppable(&w.out), r, true, w.record, "\n")
 		w.out.mu.Unlock()
-		if err != nil {
-			w.fail(readError(r, err))
-		}
+		w.copied(r, err)
 		return
 	case Map:
 		// The object is written as results come, not held to the end: the
@@ -232,27 +240,35 @@ func (w *Writer) emit(r *job.Result) {
 		w.out.mu.Lock()
 		w.out.write(b)
 		var err error
-		w.record, err = writeRecord(&w.out, r, false, b, "")
+		w.record, err = writeRecord(w.stoppable(&w.out), r, false, b, "")
 		w.out.mu.Unlock()
-		if err != nil {
-			w.fail(readError(r, err))
-		}
+		w.copied(r, err)
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
-	if err := copyTagged(&w.out, r.Stdout, tag); err != nil {
-		w.fail(readError(r, err))
-	}
-	if err := copyTagged(&w.err, r.Stderr, tag); err != nil {
+	w.copied(r, copyTagged(&w.out, r.Stdout, tag, w.opt.Stop))
+	w.copied(r, copyTagged(&w.err, r.Stderr, tag, w.opt.Stop))
+}
+
+// copied handles the end of a copy of r's output: a copy that Stop cut
+// short loses r (cut); a broken sink has reported itself; any other error
+// is r's output that could not be read back, which stops the run.
+func (w *Writer) copied(r *job.Result, err error) {
+	switch {
+	case err == nil, errors.Is(err, errSinkBroken):
+	case errors.Is(err, errGivenUp):
+		w.cut(r, err)
+	default:
 		w.fail(readError(r, err))
 	}
 }
 
 // log adds r to the joblog, once its output has been handed to stdout:
-// the line is written at the next flush, after stdout's.
+// the line is written at the next flush, after stdout's. A job whose
+// output was given up is skipped by then and is not logged.
 func (w *Writer) log(r *job.Result) {
 	if w.opt.Joblog == nil {
 		return
@@ -276,16 +292,17 @@ type writerToer interface {
 }
 
 // copyTagged copies src to s, tagged. A failing s reports itself; the
-// error returned is src's, when it could not be read.
-func copyTagged(s *sink, src writerToer, tag string) error {
+// error returned is src's when it could not be read, errGivenUp when stop
+// cut the copy short, or errSinkBroken.
+func copyTagged(s *sink, src writerToer, tag string, stop func() error) error {
 	if src.Len() == 0 {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var w io.Writer = s
+	w := stopWriter(s, stop)
 	if tag != "" {
-		w = newTagWriter(s, tag)
+		w = newTagWriter(w, tag)
 	}
 	_, err := src.WriteTo(w)
 	return err
