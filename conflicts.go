@@ -74,6 +74,15 @@ var conflicts = []conflict{
 			return fmt.Sprintf("--format %s needs each job's whole output", o.formatName)
 		}},
 
+	// Values: --value adds a field to result records; --fail-value is a
+	// failed job's place in the compact forms.
+	{func(o *options) bool {
+		return o.value && o.format != output.JSON && o.format != output.Map && o.results == ""
+	}, "use --format json or map, or --results FILE; --format object and array are values already",
+		says("--value adds the value to result records: there are none to add it to")},
+	{func(o *options) bool { return o.failValueSet && o.format != output.Object && o.format != output.Array },
+		"use --format object or array", says("--fail-value is the value of a failed job in --format object and array")},
+
 	// Resuming reads the joblog.
 	{func(o *options) bool { return o.resume && o.joblog == "" },
 		"add --joblog FILE: resuming reads it", says("--resume needs --joblog")},

@@ -59,6 +59,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
 		Format:     o.format,
+		Values:     o.value,
+		FailValue:  o.failValue,
 		Tag:        o.tag,
 		TagString:  b.tagString,
 		Multi:      o.multi(),
@@ -144,7 +146,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if halted, onFailure := engine.Halted(); halted && onFailure {
 		return exitWith(exitJobsFailed, nil)
 	}
-	if w.Summary.Failed > 0 {
+	if w.Summary.Failed > 0 && !o.exitZero {
 		return exitWith(exitJobsFailed, nil)
 	}
 	return nil
@@ -193,6 +195,7 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	}
 	jobs.Workers = workers
 	jobs.Key = b.key
+	jobs.UniqueKeys = o.format.Keyed()
 	return jobs
 }
 

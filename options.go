@@ -92,9 +92,16 @@ type options struct {
 	tag        bool
 	format     output.Format
 	formatName string
-	results    string
-	failed     string
-	joblog     string
+	// value is --value: records carry the output as a value; failValue
+	// is --fail-value, compacted (nil: null); failValueSet records it.
+	value        bool
+	failValue    []byte
+	failValueSet bool
+	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
+	exitZero bool
+	results  string
+	failed   string
+	joblog   string
 	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
 	// runs failed jobs again.
 	resume    bool
@@ -393,6 +400,13 @@ func (r *reader) readOutput(o *options) error {
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
 	o.tag = c.Bool("tag")
+	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
+	if s := c.String("fail-value"); s != "" {
+		o.failValueSet = true
+		if o.failValue, err = output.ParseFailValue(s); err != nil {
+			return usagef("quote it for the shell: --fail-value '\"n/a\"'", "--fail-value: %v", err)
+		}
+	}
 	return nil
 }
 
