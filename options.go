@@ -266,6 +266,12 @@ func (r *reader) readTemplate(o *options) error {
 		if !ok || name == "" {
 			return usagef("write --var NAME=VALUE", "--var %q has no NAME=", v)
 		}
+		if err := checkVarName(name); err != nil {
+			return err
+		}
+		if prev, dup := o.vars[name]; dup {
+			return usagef("give each name once", "--var %s is given twice (%q and %q)", name, prev, value)
+		}
 		o.vars[name] = value
 	}
 	if s := c.String("max-args"); s != "" {

@@ -41,6 +41,10 @@ type JobSource struct {
 	UniqueKeys bool
 	// keys maps each key given so far to its job, with UniqueKeys.
 	keys map[string]int64
+	// Vars are the --var constants: a record field of one of their names
+	// is an error (varcheck.go); checked is the last header checked.
+	Vars    map[string]string
+	checked *input.Header
 
 	seq     int64
 	held    []input.Record // -X: read but not yet given to a job
@@ -92,10 +96,18 @@ func (s *JobSource) Next() (*job.Job, error) {
 	}
 	s.seq++
 	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin}
-	for _, r := range recs {
+	for i := range recs {
+		r := &recs[i]
 		if r.Err != nil {
 			j.Err = r.Err
 			break
+		}
+		fatal, field := s.varShadows(r)
+		if fatal != nil {
+			return nil, fatal
+		}
+		if field != nil && j.Err == nil {
+			j.Err = field
 		}
 	}
 	j.Key = strconv.FormatInt(j.Seq, 10)
