@@ -40,6 +40,13 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.worker && o.backend == backendInProcess },
 		"use --backend exec or shell", says("--worker runs the worker as a process: --backend inprocess does not apply")},
 
+	// Per-slot values: the command is compiled per slot of this machine.
+	{func(o *options) bool { return o.perSlot() && (len(o.hosts) > 0 || o.launcher != "") },
+		"give each host its values in the template, or use PMAP_SLOT",
+		says("--slot-var and {slot0} are per slot of this machine: --ssh and --launcher do not apply")},
+	{func(o *options) bool { return o.perSlot() && o.backend == backendInProcess },
+		"use --backend exec or shell", says("--slot-var and {slot0} give each slot its own command: --backend inprocess runs one program")},
+
 	// --pipe: jobs get blocks of input on stdin, not records.
 	{func(o *options) bool { return !o.pipe && o.blockSet },
 		"add --pipe to feed blocks of input to the jobs' stdin", says("--block only applies with --pipe")},

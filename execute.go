@@ -196,7 +196,7 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	jobs.Workers = workers
 	jobs.Key = b.key
 	jobs.UniqueKeys = o.format.Keyed()
-	jobs.Vars = o.vars
+	jobs.Vars = o.recordVars()
 	return jobs
 }
 

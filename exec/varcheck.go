@@ -30,7 +30,7 @@ func (s *JobSource) varShadows(rec *input.Record) (fatal, field error) {
 	if obj, ok := rec.JSON.(map[string]any); ok && rec.Err == nil {
 		for _, name := range sortedNames(s.Vars) {
 			if _, has := obj[name]; has {
-				return nil, fmt.Errorf("the record's field %q would be used for {%s} instead of --var %s; rename the --var", name, name, name)
+				return nil, fmt.Errorf("the record's field %q would be used for {%s} instead of the --var (or --slot-var) %s; rename it", name, name, name)
 			}
 		}
 	}
