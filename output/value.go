@@ -46,7 +46,8 @@ func ParseFailValue(s string) ([]byte, error) {
 }
 
 // emitValue writes r into the --format object ("key":value) or array
-// (value) being streamed; a failed job is Options.FailValue.
+// (value) being streamed; a failed job is Options.FailValue. The job's
+// stderr goes to pmap's stderr.
 func (w *Writer) emitValue(r *job.Result) {
 	if w.opt.Format == Object && errors.Is(r.Err, job.ErrDuplicateKey) {
 		return // its key names an earlier job's value (see Map)
@@ -79,6 +80,11 @@ func (w *Writer) emitValue(r *job.Result) {
 	w.out.mu.Lock()
 	w.out.write(b)
 	w.out.mu.Unlock()
+	// A value is the job's stdout; its stderr goes to pmap's, as in raw
+	// output, rather than nowhere.
+	if err := copyTagged(&w.err, r.Stderr, ""); err != nil {
+		w.fail(readError(r, err))
+	}
 }
 
 func (w *Writer) failValue() []byte {
