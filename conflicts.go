@@ -40,6 +40,10 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.worker && o.backend == backendInProcess },
 		"use --backend exec or shell", says("--worker runs the worker as a process: --backend inprocess does not apply")},
 
+	// --default fills fields of JSON records.
+	{func(o *options) bool { return len(o.defaults) > 0 && !o.input.JSON },
+		"add --json, or give CSV and TSV columns their defaults in the data", says("--default applies to the fields of --json records")},
+
 	// Per-slot values: the command is compiled per slot of this machine.
 	{func(o *options) bool { return o.perSlot() && (len(o.hosts) > 0 || o.launcher != "") },
 		"give each host its values in the template, or use PMAP_SLOT",

@@ -197,6 +197,7 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	jobs.Key = b.key
 	jobs.UniqueKeys = o.format.Keyed()
 	jobs.Vars = o.recordVars()
+	jobs.Defaults = o.defaults
 	return jobs
 }
 

@@ -63,6 +63,7 @@ func flags() []cli.Flag {
 
 		// Template
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
+		sliceFlag(catTemplate, "default", nil, "`NAME=VALUE`: a --json record's field NAME that is missing, null or \"\" is VALUE (repeatable)"),
 		sliceFlag(catTemplate, "slot-var", nil, "`NAME=V1,V2,...`: worker slot i gets the i-th value as {NAME} (sets -n; repeatable)"),
 		// --key has no PMAP_KEY variable: jobs get PMAP_KEY (their key), and
 		// a pmap run inside a job must not take it for its own --key.

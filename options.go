@@ -49,6 +49,8 @@ type options struct {
 	vars map[string]string
 	// slotVars are the --slot-var lists: each slot's own {NAME}.
 	slotVars []slotVar
+	// defaults are the --default values of missing JSON fields.
+	defaults map[string]string
 	// key and tagString are the --key and --tagstring templates as
 	// given; "" for none.
 	key, tagString string
@@ -173,7 +175,7 @@ func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	}
 	o := &options{words: words, specs: specs, dryRun: c.Bool("dry-run"), verbose: c.Bool("verbose")}
 	steps := []func(*options) error{
-		r.readInput, r.readTemplate, r.readWorkers, r.readSlotVars, r.readProgress, r.readWorker,
+		r.readInput, r.readTemplate, r.readWorkers, r.readSlotVars, r.readDefaults, r.readProgress, r.readWorker,
 		r.readThrottle, r.readPipe, r.readRemote, r.readBackend, r.readRunning,
 		r.readOutput, r.readFailures,
 	}

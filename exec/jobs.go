@@ -45,6 +45,8 @@ type JobSource struct {
 	// is an error (varcheck.go); checked is the last header checked.
 	Vars    map[string]string
 	checked *input.Header
+	// Defaults are the --default values of JSON fields (defaults.go).
+	Defaults map[string]string
 
 	seq     int64
 	held    []input.Record // -X: read but not yet given to a job
@@ -102,6 +104,7 @@ func (s *JobSource) Next() (*job.Job, error) {
 			j.Err = r.Err
 			break
 		}
+		s.applyDefaults(r)
 		fatal, field := s.varShadows(r)
 		if fatal != nil {
 			return nil, fatal
