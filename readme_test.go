@@ -65,7 +65,7 @@ func TestReadmeFromPython(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup: func(env *testscript.Env) error {
 			// The files the README's lines name.
-			for _, name := range []string{"tasks.csv", "embed.py"} {
+			for _, name := range []string{"tasks.csv", "embed.py", "kwargs.jsonl"} {
 				data, err := os.ReadFile(filepath.Join("testdata", "from_python", name))
 				if err != nil {
 					return err
