@@ -111,6 +111,9 @@ func (b *backend) useCommand(o *options) error {
 			return commandError("", strings.Join(o.words, " "), err)
 		}
 		b.expand = job.Expander{Template: t, Shell: shell, Multi: o.multi()}
+		if b.expand.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
+			return commandError("", strings.Join(o.words, " "), err)
+		}
 	}
 
 	var launcher *remote.Launcher
@@ -153,7 +156,9 @@ func (b *backend) useCommand(o *options) error {
 		}
 	case launcher != nil:
 		b.runner = &remote.Launched{Launcher: launcher, Runner: b.process}
-	case inprocess && len(o.words) > 0:
+	case inprocess && len(o.words) > 0 && !o.perSlot():
+		// The in-process shell compiles one program for every slot: a
+		// per-slot command runs as a shell process instead.
 		ip, err := newInProcess(o, opts)
 		if err != nil {
 			return err
@@ -216,6 +221,9 @@ func (b *backend) useWorker(o *options) error {
 	}
 	if b.persistent, err = worker.NewPersistent(t, shell, o.workerRestarts); err != nil {
 		return usagef("use PMAP_SLOT or {%} in the worker; read records from stdin", "--worker: %v", err)
+	}
+	if b.persistent.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
+		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
 	b.persistent.ShellPath, b.persistent.TermSeq = o.shell, o.termSeq
 	b.runner = b.persistent

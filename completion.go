@@ -42,7 +42,7 @@ func optionChoices() map[string][]string {
 	}
 	return map[string][]string{
 		"backend":    backends,
-		"format":     {"raw", "json", "map"},
+		"format":     {"raw", "json", "map", "object", "array"},
 		"completion": completionShells,
 		"workers":    {"auto"},
 		"halt":       {"never", "soon,fail=1", "now,fail=1", "now,success=1", "soon,done=1"},

@@ -40,6 +40,17 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.worker && o.backend == backendInProcess },
 		"use --backend exec or shell", says("--worker runs the worker as a process: --backend inprocess does not apply")},
 
+	// --default fills fields of JSON records.
+	{func(o *options) bool { return len(o.defaults) > 0 && !o.input.JSON },
+		"add --json, or give CSV and TSV columns their defaults in the data", says("--default applies to the fields of --json records")},
+
+	// Per-slot values: the command is compiled per slot of this machine.
+	{func(o *options) bool { return o.perSlot() && (len(o.hosts) > 0 || o.launcher != "") },
+		"give each host its values in the template, or use PMAP_SLOT",
+		says("--slot-var and {slot0} are per slot of this machine: --ssh and --launcher do not apply")},
+	{func(o *options) bool { return o.perSlot() && o.backend == backendInProcess },
+		"use --backend exec or shell", says("--slot-var and {slot0} give each slot its own command: --backend inprocess runs one program")},
+
 	// --pipe: jobs get blocks of input on stdin, not records.
 	{func(o *options) bool { return !o.pipe && o.blockSet },
 		"add --pipe to feed blocks of input to the jobs' stdin", says("--block only applies with --pipe")},
@@ -73,6 +84,15 @@ var conflicts = []conflict{
 		"drop --line-buffer/--ungroup", func(o *options) string {
 			return fmt.Sprintf("--format %s needs each job's whole output", o.formatName)
 		}},
+
+	// Values: --value adds a field to result records; --fail-value is a
+	// failed job's place in the compact forms.
+	{func(o *options) bool {
+		return o.value && o.format != output.JSON && o.format != output.Map && o.results == ""
+	}, "use --format json or map, or --results FILE; --format object and array are values already",
+		says("--value adds the value to result records: there are none to add it to")},
+	{func(o *options) bool { return o.failValueSet && o.format != output.Object && o.format != output.Array },
+		"use --format object or array", says("--fail-value is the value of a failed job in --format object and array")},
 
 	// Resuming reads the joblog.
 	{func(o *options) bool { return o.resume && o.joblog == "" },

@@ -65,6 +65,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
 		Format:     o.format,
+		Values:     o.value,
+		FailValue:  o.failValue,
 		Tag:        o.tag,
 		TagString:  b.tagString,
 		Multi:      o.multi(),
@@ -172,7 +174,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if halted, onFailure := engine.Halted(); halted && onFailure {
 		return exitWith(exitJobsFailed, nil)
 	}
-	if w.Summary.Failed > 0 {
+	if w.Summary.Failed > 0 && !o.exitZero {
 		return exitWith(exitJobsFailed, nil)
 	}
 	return nil
@@ -221,16 +223,10 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	}
 	jobs.Workers = workers
 	jobs.Key = b.key
+	jobs.UniqueKeys = o.format.Keyed()
+	jobs.Vars = o.recordVars()
+	jobs.Defaults = o.defaults
 	return jobs
-}
-
-// throttle holds job starts back for --delay, --load and --memfree; nil
-// without them. It stops waiting when drain closes (SIGHUP).
-func throttle(o *options, drain <-chan struct{}) *exec.Throttle {
-	if o.delay == 0 && o.load == 0 && o.memFree == 0 {
-		return nil
-	}
-	return &exec.Throttle{Delay: o.delay, MaxLoad: o.load, MemFree: o.memFree, Proc: o.proc, Stop: drain}
 }
 
 // dryRun prints each job's command and starts nothing. The slot shown by

@@ -63,6 +63,8 @@ func flags() []cli.Flag {
 
 		// Template
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
+		sliceFlag(catTemplate, "default", nil, "`NAME=VALUE`: a --json record's field NAME that is missing, null or \"\" is VALUE (repeatable)"),
+		sliceFlag(catTemplate, "slot-var", nil, "`NAME=V1,V2,...`: worker slot i gets the i-th value as {NAME} (sets -n; repeatable)"),
 		// --key has no PMAP_KEY variable: jobs get PMAP_KEY (their key), and
 		// a pmap run inside a job must not take it for its own --key.
 		&cli.StringFlag{Name: "key", Usage: "the key of each job, a `TEMPLATE` (default {#})", Category: catTemplate},
@@ -95,7 +97,10 @@ func flags() []cli.Flag {
 		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),
 		boolFlag(catOutput, "tag", nil, "prefix each output line with the record and a TAB"),
 		stringFlag(catOutput, "tagstring", nil, "", "prefix each output line with `TEMPLATE` and a TAB"),
-		stringFlag(catOutput, "format", nil, "raw", "stdout: `raw` job output, json result records, or a json map by key"),
+		stringFlag(catOutput, "format", nil, "raw", "stdout: `raw` job output, json result records, map (key -> record), object (key -> value) or array (values)"),
+		boolFlag(catOutput, "value", nil, "add each job's output as a value to its result records: parsed JSON, or the text without its final newline"),
+		stringFlag(catOutput, "fail-value", nil, "", "the value of a failed job in --format object and array, a `JSON` document (default null)"),
+		boolFlag(catOutput, "exit-zero", nil, "exit 0 when jobs failed: the records say which (usage errors, bad input, --halt and signals keep their codes)"),
 		boolFlag(catOutput, "verbose", []string{"v"}, "print each command on stderr before it runs"),
 		stringFlag(catOutput, "results", nil, "", "also write every job's JSON record to `FILE` (JSON lines)"),
 		stringFlag(catOutput, "failed", nil, "", "write the input records of failed jobs to `FILE`, to re-run them"),

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,6 +44,10 @@ type options struct {
 
 	// vars are the --var constants, {NAME}.
 	vars map[string]string
+	// slotVars are the --slot-var lists: each slot's own {NAME}.
+	slotVars []slotVar
+	// defaults are the --default values of missing JSON fields.
+	defaults map[string]string
 	// key and tagString are the --key and --tagstring templates as
 	// given; "" for none.
 	key, tagString string
@@ -92,9 +93,16 @@ type options struct {
 	tag        bool
 	format     output.Format
 	formatName string
-	results    string
-	failed     string
-	joblog     string
+	// value is --value: records carry the output as a value; failValue
+	// is --fail-value, compacted (nil: null); failValueSet records it.
+	value        bool
+	failValue    []byte
+	failValueSet bool
+	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
+	exitZero bool
+	results  string
+	failed   string
+	joblog   string
 	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
 	// runs failed jobs again.
 	resume    bool
@@ -164,7 +172,7 @@ func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	}
 	o := &options{words: words, specs: specs, dryRun: c.Bool("dry-run"), verbose: c.Bool("verbose")}
 	steps := []func(*options) error{
-		r.readInput, r.readTemplate, r.readWorkers, r.readProgress, r.readWorker,
+		r.readInput, r.readTemplate, r.readWorkers, r.readSlotVars, r.readDefaults, r.readProgress, r.readWorker,
 		r.readThrottle, r.readPipe, r.readRemote, r.readBackend, r.readRunning,
 		r.readOutput, r.readFailures,
 	}
@@ -258,6 +266,12 @@ func (r *reader) readTemplate(o *options) error {
 		name, value, ok := strings.Cut(v, "=")
 		if !ok || name == "" {
 			return usagef("write --var NAME=VALUE", "--var %q has no NAME=", v)
+		}
+		if err := checkVarName(name); err != nil {
+			return err
+		}
+		if prev, dup := o.vars[name]; dup {
+			return usagef("give each name once", "--var %s is given twice (%q and %q)", name, prev, value)
 		}
 		o.vars[name] = value
 	}
@@ -393,6 +407,13 @@ func (r *reader) readOutput(o *options) error {
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
 	o.tag = c.Bool("tag")
+	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
+	if s := c.String("fail-value"); s != "" {
+		o.failValueSet = true
+		if o.failValue, err = output.ParseFailValue(s); err != nil {
+			return usagef("quote it for the shell: --fail-value '\"n/a\"'", "--fail-value: %v", err)
+		}
+	}
 	return nil
 }
 
@@ -459,22 +480,4 @@ func (r *reader) readRemote(o *options) error {
 		o.sshCmd = []string{"ssh"} // an empty PMAP_SSH_CMD
 	}
 	return nil
-}
-
-// envProc is the proc file system read for --load and --memfree:
-// $PMAP_PROC, for a host's /proc mounted elsewhere and for tests.
-func envProc() string { return os.Getenv("PMAP_PROC") }
-
-// parseLoad reads --load: a load average above 0, or N% of cpus (GNU
-// parallel: 100% is one runnable process per CPU).
-func parseLoad(s string, cpus int) (float64, error) {
-	p, pct := strings.CutSuffix(s, "%")
-	v, err := strconv.ParseFloat(p, 64)
-	if err != nil || v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q: want a load average above 0, or a percentage of the CPUs (100%%)", s)
-	}
-	if pct {
-		v = v * float64(cpus) / 100
-	}
-	return v, nil
 }

@@ -34,6 +34,19 @@ type JobSource struct {
 	Workers int
 	// Key expands --key for each job; nil keys jobs by their number.
 	Key *template.Template
+	// UniqueKeys makes a job whose key an earlier job already has a
+	// failure (kind error) naming that job, for output keyed by name
+	// (--format map, object): a JSON object keeps only one value per
+	// key, so a second result under it would be lost without a word.
+	UniqueKeys bool
+	// keys maps each key given so far to its job, with UniqueKeys.
+	keys map[string]int64
+	// Vars are the --var constants: a record field of one of their names
+	// is an error (varcheck.go); checked is the last header checked.
+	Vars    map[string]string
+	checked *input.Header
+	// Defaults are the --default values of JSON fields (defaults.go).
+	Defaults map[string]string
 
 	seq     int64
 	held    []input.Record // -X: read but not yet given to a job
@@ -85,10 +98,19 @@ func (s *JobSource) Next() (*job.Job, error) {
 	}
 	s.seq++
 	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin}
-	for _, r := range recs {
+	for i := range recs {
+		r := &recs[i]
 		if r.Err != nil {
 			j.Err = r.Err
 			break
+		}
+		s.applyDefaults(r)
+		fatal, field := s.varShadows(r)
+		if fatal != nil {
+			return nil, fatal
+		}
+		if field != nil && j.Err == nil {
+			j.Err = field
 		}
 	}
 	j.Key = strconv.FormatInt(j.Seq, 10)
@@ -98,6 +120,16 @@ func (s *JobSource) Next() (*job.Job, error) {
 			j.Err = fmt.Errorf("--key: %w", err)
 		} else {
 			j.Key = key
+		}
+	}
+	if s.UniqueKeys && s.Key != nil && j.Err == nil {
+		if first, dup := s.keys[j.Key]; dup {
+			j.Err = fmt.Errorf("--key: %w: %q is already the key of job %d", job.ErrDuplicateKey, j.Key, first)
+		} else {
+			if s.keys == nil {
+				s.keys = make(map[string]int64)
+			}
+			s.keys[j.Key] = j.Seq
 		}
 	}
 	return j, nil

@@ -14,6 +14,18 @@ import (
 // memory than one chunk of output whatever the output size. Without withKey
 // the "key" field is left out (--format map names the record by its key).
 func writeRecord(w io.Writer, r *job.Result, withKey bool, scratch []byte, end string) ([]byte, error) {
+	return writeRecordValue(w, r, withKey, false, scratch, end)
+}
+
+// writeRecord writes r's record as the package function does, with the
+// "value" field after the outputs when Options.Values asks for it.
+func (w *Writer) writeRecord(out io.Writer, r *job.Result, withKey bool, scratch []byte, end string) ([]byte, error) {
+	return writeRecordValue(out, r, withKey, w.opt.Values, scratch, end)
+}
+
+// writeRecordValue is writeRecord, adding the "value" field when value is
+// set: after every other field, so the bytes of those stay as they were.
+func writeRecordValue(w io.Writer, r *job.Result, withKey, value bool, scratch []byte, end string) ([]byte, error) {
 	b := appendRecordHead(scratch[:0], r, withKey)
 	if _, err := w.Write(b); err != nil {
 		return b, err
@@ -23,6 +35,16 @@ func writeRecord(w io.Writer, r *job.Result, withKey bool, scratch []byte, end s
 	}
 	if err := writeOutputField(w, "stderr", r.Stderr); err != nil {
 		return b, err
+	}
+	if value {
+		var err error
+		b = append(b[:0], `,"value":`...)
+		if b, err = appendValue(b, r); err != nil {
+			return b, err
+		}
+		if _, err := w.Write(b); err != nil {
+			return b, err
+		}
 	}
 	_, err := io.WriteString(w, "}"+end)
 	return b, err

@@ -20,6 +20,11 @@ const (
 	JSON
 	// Map writes one JSON object mapping each job's key to its record.
 	Map
+	// Object writes one JSON object mapping each job's key to its value
+	// (FailValue for a failed job).
+	Object
+	// Array writes one JSON array of the jobs' values, in output order.
+	Array
 )
 
 // ParseFormat reads --format.
@@ -31,9 +36,17 @@ func ParseFormat(s string) (Format, error) {
 		return JSON, nil
 	case "map":
 		return Map, nil
+	case "object":
+		return Object, nil
+	case "array":
+		return Array, nil
 	}
-	return 0, fmt.Errorf("format %q: want raw, json or map", s)
+	return 0, fmt.Errorf("format %q: want raw, json, map, object or array", s)
 }
+
+// Keyed reports whether f names each result by its job's key, so that two
+// jobs may not share one.
+func (f Format) Keyed() bool { return f == Map || f == Object }
 
 // Options configure a Writer.
 type Options struct {
@@ -43,6 +56,11 @@ type Options struct {
 	// LineBuffer and Ungroup: output was written while jobs ran (Live).
 	LineBuffer, Ungroup bool
 	Format              Format
+	// Values adds each job's output as a value ("value") to its result
+	// records (--value); FailValue is a failed job's value in --format
+	// object and array (--fail-value; nil: null).
+	Values    bool
+	FailValue []byte
 	// Tag prefixes lines with the job's input (--tag); TagString with an
 	// expanded Plain template (--tagstring).
 	Tag       bool
@@ -175,6 +193,9 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 		w.out.write([]byte("}\n"))
 		w.out.mu.Unlock()
 	}
+	if w.opt.Format == Object || w.opt.Format == Array {
+		w.endValues()
+	}
 	w.flush()
 }
 
@@ -210,7 +231,7 @@ func (w *Writer) emit(r *job.Result) {
 	}
 	if w.opt.Results != nil {
 		var err error
-		if w.record, err = writeRecord(&w.results, r, true, w.record, "\n"); err != nil {
+		if w.record, err = w.writeRecord(&w.results, r, true, w.record, "\n"); err != nil {
 			w.fail(readError(r, err))
 		}
 	}
@@ -221,11 +242,17 @@ func (w *Writer) emit(r *job.Result) {
 	case JSON:
 		w.out.mu.Lock()
 		var err error
-		w.record, err = writeRecord(w.stoppable(&w.out), r, true, w.record, "\n")
+		w.record, err = w.writeRecord(w.stoppable(&w.out), r, true, w.record, "\n")
 		w.out.mu.Unlock()
 		w.copied(r, err)
 		return
 	case Map:
+		if errors.Is(r.Err, job.ErrDuplicateKey) {
+			// Its key names an earlier result: written under it, the
+			// record would replace that one for every JSON reader. It
+			// stays a failure (summary, exit status, --results, --failed).
+			return
+		}
 		// The object is written as results come, not held to the end: the
 		// bytes are the same and memory stays bounded.
 		b := w.record[:0]
@@ -240,9 +267,12 @@ func (w *Writer) emit(r *job.Result) {
 		w.out.mu.Lock()
 		w.out.write(b)
 		var err error
-		w.record, err = writeRecord(w.stoppable(&w.out), r, false, b, "")
+		w.record, err = w.writeRecord(w.stoppable(&w.out), r, false, b, "")
 		w.out.mu.Unlock()
 		w.copied(r, err)
+		return
+	case Object, Array:
+		w.emitValue(r)
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {

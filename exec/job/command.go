@@ -18,6 +18,17 @@ type Expander struct {
 	Shell bool
 	// Multi is set for -N/-X jobs.
 	Multi bool
+	// PerSlot, when set, holds Template compiled for each slot with its
+	// own values (--slot-var, {slot0}): slot i uses PerSlot[i-1].
+	PerSlot []*template.Template
+}
+
+// template returns the template for slot.
+func (e *Expander) template(slot int) *template.Template {
+	if slot >= 1 && slot <= len(e.PerSlot) {
+		return e.PerSlot[slot-1]
+	}
+	return e.Template
 }
 
 // Command expands j for slot.
@@ -25,7 +36,7 @@ func (e *Expander) Command(j *Job, slot int) (Command, error) {
 	if e.Template == nil {
 		return Command{Script: j.Input()}, nil
 	}
-	return e.Template.Command(j.Data(slot, e.Multi))
+	return e.template(slot).Command(j.Data(slot, e.Multi))
 }
 
 // AppendLine appends the command as one shell line (for --dry-run), without
@@ -34,5 +45,5 @@ func (e *Expander) AppendLine(dst []byte, j *Job, slot int) ([]byte, error) {
 	if e.Template == nil {
 		return append(dst, j.Input()...), nil
 	}
-	return e.Template.AppendString(dst, j.Data(slot, e.Multi))
+	return e.template(slot).AppendString(dst, j.Data(slot, e.Multi))
 }

@@ -41,6 +41,10 @@ var (
 	// ErrResumed: the joblog shows the job already ran (--resume). It is not
 	// a failure.
 	ErrResumed = errors.New("already ran (--resume)")
+	// ErrDuplicateKey: an earlier job has the job's key, in output keyed
+	// by name (--format map, object). The job does not run, and keyed
+	// output leaves it out, since its key is taken.
+	ErrDuplicateKey = errors.New("duplicate key")
 )
 
 // OK reports whether the job succeeded.

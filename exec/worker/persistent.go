@@ -40,6 +40,9 @@ type Persistent struct {
 	// Command is the worker command; it is expanded per slot ({%}) and must
 	// not depend on a record.
 	Command *template.Template
+	// PerSlot, when set, holds Command compiled for each slot with its
+	// own values (--slot-var, {slot0}): slot i starts PerSlot[i-1].
+	PerSlot []*template.Template
 	// Shell runs the expanded Command with ShellPath -c instead of as an
 	// argv.
 	Shell bool

@@ -62,7 +62,11 @@ func (p *Persistent) init() {
 func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	p.init()
 	d := &template.Data{Records: []input.Record{{}}, Slot: slot}
-	cmd, err := p.Command.Command(d)
+	t := p.Command
+	if slot >= 1 && slot <= len(p.PerSlot) {
+		t = p.PerSlot[slot-1]
+	}
+	cmd, err := t.Command(d)
 	if err != nil {
 		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
