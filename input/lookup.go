@@ -27,6 +27,13 @@ func Lookup(v any, path string) (string, bool) {
 	return render(x), true
 }
 
+// LookupValue is Lookup without the rendering: the decoded value at path
+// (nil for JSON null), for callers that tell null, arrays and strings apart.
+func LookupValue(v any, path string) (any, bool) { return lookup(v, path) }
+
+// Render turns a decoded JSON value into command-line text, as Lookup does.
+func Render(v any) string { return render(v) }
+
 func lookup(v any, path string) (any, bool) {
 	if path == "" {
 		return v, true

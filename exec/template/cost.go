@@ -56,9 +56,19 @@ func (c *costs) constCost(p *placeholder) (int, bool) {
 	case p.kind == kHost:
 		return hostCost, true
 	case p.kind == kName && !p.perRecord:
-		return c.valueCost(p.varVal), true
+		return max(c.valueCost(p.varVal), c.valueCost(p.def)), true
 	}
 	return 0, false
+}
+
+// addDefault counts p's default, which any record (and a job without
+// records) may use instead of its own text.
+func (c *costs) addDefault(p *placeholder) {
+	if p.hasDef {
+		n := c.valueCost(p.def)
+		c.fixed += n
+		c.perRec += n
+	}
 }
 
 // measure computes the template's costs.
@@ -82,6 +92,7 @@ func (t *Template) measure() costs {
 					if !w.repeat {
 						c.perRec++ // the space joining -N/-X values
 					}
+					c.addDefault(p.ph)
 				}
 			}
 			if w.repeat {
@@ -115,6 +126,7 @@ func (t *Template) measure() costs {
 					if !g.repeat {
 						c.perRec++
 					}
+					c.addDefault(p.ph)
 				}
 			}
 		}

@@ -46,6 +46,10 @@ type placeholder struct {
 	// names. With -N/-X it is joined over the job's records, and with -X
 	// (ContextReplace) its word is repeated once per record.
 	perRecord bool
+	// hasDef and def are the default of {name:-VALUE} and {n:-VALUE}:
+	// the literal text used when the field is missing, JSON null or empty.
+	hasDef bool
+	def    string
 	// text is the replacement string as written, for messages.
 	text string
 }
@@ -89,8 +93,11 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 		return braceOpen, 2, nil, nil
 	}
 	j := i + 1
-	for j < len(s) && contentByte(s[j]) {
+	for j < len(s) && contentByte(s[j]) && !isDefault(s, j) {
 		j++
+	}
+	if isDefault(s, j) {
+		return b.matchDefault(i, j, prevDollar)
 	}
 	if j >= len(s) || s[j] != '}' {
 		return braceLiteral, 1, nil, nil
@@ -105,6 +112,40 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 	p.text = s[i : j+1]
 	b.any = true
 	return bracePH, j + 1 - i, p, nil
+}
+
+// isDefault reports whether s[j:] starts the ":-" of {name:-VALUE}.
+func isDefault(s string, j int) bool {
+	return j+1 < len(s) && s[j] == ':' && s[j+1] == '-'
+}
+
+// matchDefault matches {name:-VALUE} (bash's ${v:-x}), whose ":-" is at
+// s[j]: VALUE is literal text up to the next '}', without '{' or a
+// newline, so that a brace group that merely looks like one (shell code,
+// awk) stays as written. After a '$' it is shell syntax: ${1:-x}.
+func (b *braces) matchDefault(i, j int, prevDollar bool) (braceKind, int, *placeholder, error) {
+	s := b.s
+	e := j + 2
+	for e < len(s) && s[e] != '}' && s[e] != '{' && s[e] != '\n' {
+		e++
+	}
+	if e >= len(s) || s[e] != '}' || prevDollar && b.dollr {
+		return braceLiteral, 1, nil, nil
+	}
+	p, err := b.parse(s[i+1:j], false)
+	if err != nil {
+		return 0, 0, nil, errAt(s, i, "%v", err)
+	}
+	if p == nil {
+		return braceLiteral, 1, nil, nil
+	}
+	if p.kind != kName && p.kind != kField {
+		return 0, 0, nil, errAt(s, i, "%s: only a field ({name}, {a.b}, {n}) can have a default", s[i:e+1])
+	}
+	p.hasDef, p.def = true, s[j+2:e]
+	p.text = s[i : e+1]
+	b.any = true
+	return bracePH, e + 1 - i, p, nil
 }
 
 // contentByte reports whether c may appear between the braces of a

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -102,11 +103,17 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	case kField:
 		var err error
 		if s, err = x.field(p.n); err != nil {
+			if p.hasDef && errors.Is(err, ErrNoField) {
+				return p.def, nil
+			}
 			return "", err
+		}
+		if p.hasDef && s == "" {
+			return p.def, nil
 		}
 	case kName:
 		r := x.record(p, rep, k)
-		v, ok, err := named(r, p.name)
+		v, ok, err := named(r, p.name, p.hasDef)
 		switch {
 		case err != nil && p.isVar:
 			s = p.varVal // a constant needs no readable record
@@ -116,8 +123,13 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 			s = v
 		case p.isVar:
 			s = p.varVal
+		case p.hasDef:
+			return p.def, nil
 		default:
 			return "", &fieldError{name: p.name}
+		}
+		if p.hasDef && s == "" {
+			return p.def, nil
 		}
 	}
 	return applyMod(s, p.mod), nil
@@ -196,8 +208,10 @@ func index(n, length int) int {
 	return i
 }
 
-// named looks name up in r: a --header column, then a JSON path.
-func named(r *input.Record, name string) (string, bool, error) {
+// named looks name up in r: a --header column, then a JSON path. With
+// nullMissing a JSON null counts as missing, so that a default or a --var
+// stands in for it, as for an absent key.
+func named(r *input.Record, name string, nullMissing bool) (string, bool, error) {
 	if r == nil {
 		return "", false, nil
 	}
@@ -211,6 +225,13 @@ func named(r *input.Record, name string) (string, bool, error) {
 		return "", false, nil
 	}
 	if r.JSON != nil {
+		if nullMissing {
+			v, ok := input.LookupValue(r.JSON, name)
+			if !ok || v == nil {
+				return "", false, nil
+			}
+			return input.Render(v), true, nil
+		}
 		v, ok := input.Lookup(r.JSON, name)
 		return v, ok, nil
 	}
