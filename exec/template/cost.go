@@ -10,6 +10,10 @@ type costs struct {
 	vals   int  // how many times each record's text is inserted
 	quoted bool // values are shell-quoted (Shell mode)
 	append bool // the record is appended as arguments
+	// spreadCopy is what one more copy of the {name[]} words costs
+	// beyond their values; a record of n bytes holds at most n/2+1
+	// array elements.
+	spreadCopy int
 }
 
 const (
@@ -23,6 +27,9 @@ const (
 // record is the cost of one more record r.
 func (c *costs) record(r *input.Record) int {
 	n := c.perRec
+	if c.spreadCopy > 0 {
+		n += c.spreadCopy * (len(r.Raw)/2 + 1)
+	}
 	if c.vals > 0 {
 		n += c.vals * c.valueCost(r.Raw)
 	}
@@ -55,6 +62,8 @@ func (c *costs) constCost(p *placeholder) (int, bool) {
 		return slotCost, true
 	case p.kind == kHost:
 		return hostCost, true
+	case p.spread:
+		return 0, false
 	case p.kind == kName && !p.perRecord:
 		return max(c.valueCost(p.varVal), c.valueCost(p.def)), true
 	}
@@ -95,6 +104,9 @@ func (t *Template) measure() costs {
 					c.addDefault(p.ph)
 				}
 			}
+			if w.spread > 0 {
+				c.spreadCopy += n + 3
+			}
 			if w.repeat {
 				c.perRec += n
 			} else {
@@ -129,6 +141,9 @@ func (t *Template) measure() costs {
 					c.addDefault(p.ph)
 				}
 			}
+		}
+		if g.spread > 0 {
+			c.spreadCopy += n + 3 // a space and quotes per copy
 		}
 		if g.repeat {
 			c.perRec += n

@@ -1,5 +1,7 @@
 package template
 
+import "fmt"
+
 // This file expands an Exec template: into argv (Argv), or into the one
 // shell command line that runs that argv (String, AppendString).
 
@@ -81,7 +83,16 @@ func (x *expander) args(yield func(string) bool) {
 func (t *Template) argc(x *expander) (int, error) {
 	n := 0
 	for i := range t.words {
-		n += x.reps(&t.words[i])
+		w := &t.words[i]
+		if w.spread > 0 {
+			elems, err := x.elements(w.spreadPiece())
+			if err != nil {
+				return 0, err
+			}
+			n += len(elems)
+			continue
+		}
+		n += x.reps(w)
 	}
 	if !t.appendRec {
 		return n, nil
@@ -99,6 +110,10 @@ func (t *Template) argv(d *Data) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n == 0 {
+		// Only a {name[]} command word with an empty array gets here.
+		return nil, fmt.Errorf("empty command: the array of %s is empty", t.words[0].spreadPiece().text)
+	}
 	argv := make([]string, n)
 	sc := getScratch()
 	buf, ends := sc.buf[:0], sc.ends[:0]
@@ -108,6 +123,21 @@ func (t *Template) argv(d *Data) ([]string, error) {
 		if w.pieces == nil {
 			argv[i] = w.lit
 			i++
+			continue
+		}
+		if w.spread > 0 {
+			// argc has read the array already: no error is left here.
+			elems, _ := x.elements(w.spreadPiece())
+			for _, e := range elems {
+				if buf, err = x.appendSpreadWord(buf, w, elementText(w.spreadPiece(), e)); err != nil {
+					break
+				}
+				ends = append(ends, i, len(buf))
+				i++
+			}
+			if err != nil {
+				break
+			}
 			continue
 		}
 		for rep := range x.reps(w) {
@@ -154,6 +184,26 @@ func (t *Template) appendExecString(dst []byte, x *expander) ([]byte, error) {
 	first := true
 	for i := range t.words {
 		w := &t.words[i]
+		if w.spread > 0 {
+			elems, err := x.elements(w.spreadPiece())
+			if err != nil {
+				return dst, err
+			}
+			for _, e := range elems {
+				if !first {
+					dst = append(dst, ' ')
+				}
+				start := len(dst)
+				if dst, err = x.appendSpreadWord(dst, w, elementText(w.spreadPiece(), e)); err != nil {
+					return dst, err
+				}
+				if !argSafe(dst[start:], first) {
+					dst = sqWord.apply(dst, start)
+				}
+				first = false
+			}
+			continue
+		}
 		for rep := range x.reps(w) {
 			if !first {
 				dst = append(dst, ' ')

@@ -22,6 +22,12 @@ func (t *Template) appendText(dst []byte, x *expander) ([]byte, error) {
 	var err error
 	for gi := range t.groups {
 		g := &t.groups[gi]
+		if g.spread > 0 {
+			if dst, err = x.appendSpreadGroup(dst, g); err != nil {
+				return dst, err
+			}
+			continue
+		}
 		reps, rep := 1, -1
 		if g.repeat {
 			reps = x.groupReps()
@@ -56,6 +62,12 @@ func (x *expander) appendPiece(dst []byte, p *tpiece, rep int) ([]byte, error) {
 	if err != nil {
 		return dst[:start], err
 	}
+	return p.finish(dst, start)
+}
+
+// finish rewrites the value appended at dst[start:] for p's context.
+func (p *tpiece) finish(dst []byte, start int) ([]byte, error) {
+	var err error
 	if p.here {
 		if err := hereCheck(p, dst[start:]); err != nil {
 			return dst[:start], err
@@ -66,6 +78,36 @@ func (x *expander) appendPiece(dst []byte, p *tpiece, rep int) ([]byte, error) {
 	}
 	if p.bq {
 		dst = bqEscape(dst, start, p.bqDQ)
+	}
+	return dst, nil
+}
+
+// appendSpreadGroup appends spread word g once per element of its array,
+// the copies separated by spaces: each a shell word of its own.
+func (x *expander) appendSpreadGroup(dst []byte, g *tgroup) ([]byte, error) {
+	sp := g.pieces[g.spread-1].ph
+	elems, err := x.elements(sp)
+	if err != nil {
+		return dst, err
+	}
+	for k, e := range elems {
+		if k > 0 {
+			dst = append(dst, ' ')
+		}
+		for pi := range g.pieces {
+			p := &g.pieces[pi]
+			if pi != g.spread-1 {
+				if dst, err = x.appendPiece(dst, p, -1); err != nil {
+					return dst, err
+				}
+				continue
+			}
+			start := len(dst)
+			dst = append(dst, elementText(sp, e)...)
+			if dst, err = p.finish(dst, start); err != nil {
+				return dst[:start], err
+			}
+		}
 	}
 	return dst, nil
 }

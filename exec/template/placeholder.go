@@ -50,6 +50,9 @@ type placeholder struct {
 	// the literal text used when the field is missing, JSON null or empty.
 	hasDef bool
 	def    string
+	// spread is set for {name[]}: a JSON array field whose elements each
+	// become a word of their own (the word repeated per element).
+	spread bool
 	// text is the replacement string as written, for messages.
 	text string
 }
@@ -99,6 +102,9 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 	if isDefault(s, j) {
 		return b.matchDefault(i, j, prevDollar)
 	}
+	if strings.HasPrefix(s[j:], "[]}") {
+		return b.matchSpread(i, j, prevDollar)
+	}
 	if j >= len(s) || s[j] != '}' {
 		return braceLiteral, 1, nil, nil
 	}
@@ -146,6 +152,31 @@ func (b *braces) matchDefault(i, j int, prevDollar bool) (braceKind, int, *place
 	p.text = s[i : e+1]
 	b.any = true
 	return bracePH, e + 1 - i, p, nil
+}
+
+// matchSpread matches {name[]} (jq's .name[]), whose "[]" is at s[j]: a
+// --json array field spread into one word per element. Like {name}, it is
+// a replacement string only for named records, and never after a '$'.
+func (b *braces) matchSpread(i, j int, prevDollar bool) (braceKind, int, *placeholder, error) {
+	s := b.s
+	text := s[i : j+3]
+	p, err := b.parse(s[i+1:j], prevDollar && b.dollr)
+	if err != nil {
+		return 0, 0, nil, errAt(s, i, "%v", err)
+	}
+	if p == nil {
+		return braceLiteral, 1, nil, nil
+	}
+	switch {
+	case p.kind != kName:
+		return 0, 0, nil, errAt(s, i, "%s: only a named JSON field ({name[]}, {a.b[]}) can be spread", text)
+	case p.isVar:
+		return 0, 0, nil, errAt(s, i, "%s: --var %s is a constant, not a JSON array", text, p.name)
+	}
+	p.spread, p.perRecord = true, false
+	p.text = text
+	b.any = true
+	return bracePH, j + 3 - i, p, nil
 }
 
 // contentByte reports whether c may appear between the braces of a

@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -20,6 +21,9 @@ type eword struct {
 	// repeat is set with ContextReplace (-X) when the word holds a
 	// per-record replacement string: it is repeated once per record.
 	repeat bool
+	// spread is 1 + the index in pieces of the word's {name[]}, or 0:
+	// the word is repeated once per element of that array.
+	spread int
 }
 
 // Markers stand for replacement strings (and for bytes shlex would
@@ -191,7 +195,9 @@ func compileExec(s string, br *braces, contextReplace bool) ([]eword, error) {
 	}
 	words := make([]eword, len(split))
 	for i, w := range split {
-		words[i] = x.word(w, contextReplace)
+		if words[i], err = x.word(w, contextReplace); err != nil {
+			return nil, err
+		}
 	}
 	return words, nil
 }
@@ -221,9 +227,9 @@ func (x *execScanner) marker(p piece, at int) error {
 }
 
 // word turns one shlex word back into pieces.
-func (x *execScanner) word(w string, contextReplace bool) eword {
+func (x *execScanner) word(w string, contextReplace bool) (eword, error) {
 	if !strings.ContainsFunc(w, isMarker) {
-		return eword{lit: w}
+		return eword{lit: w}, nil
 	}
 	var ps []piece
 	var lit []byte
@@ -246,18 +252,27 @@ func (x *execScanner) word(w string, contextReplace bool) eword {
 		hasPH = true
 	}
 	if !hasPH {
-		return eword{lit: string(lit)}
+		return eword{lit: string(lit)}, nil
 	}
 	if len(lit) > 0 {
 		ps = append(ps, piece{lit: string(lit)})
 	}
 	ew := eword{pieces: ps}
-	for _, p := range ps {
-		if p.ph != nil && p.ph.perRecord && contextReplace {
+	for i, p := range ps {
+		switch {
+		case p.ph == nil:
+		case p.ph.spread && ew.spread > 0:
+			return ew, &Error{Msg: fmt.Sprintf("%s and %s are in one word; a word can spread one array", ps[ew.spread-1].ph.text, p.ph.text)}
+		case p.ph.spread:
+			ew.spread = i + 1
+		case p.ph.perRecord && contextReplace:
 			ew.repeat = true
 		}
 	}
-	return ew
+	if ew.spread > 0 && ew.repeat {
+		return ew, &Error{Msg: fmt.Sprintf("%s cannot share a word with a replacement string that -X repeats per record", ps[ew.spread-1].ph.text)}
+	}
+	return ew, nil
 }
 
 func isMarker(r rune) bool { return r >= markerBase && r < markerBase+maxMarkers }

@@ -18,6 +18,9 @@ func compilePlain(s string, br *braces) ([]tgroup, error) {
 		}
 		switch k {
 		case bracePH:
+			if p.spread {
+				return nil, errAt(s, i, "%s: an array is spread into words of a command only", p.text)
+			}
 			if len(lit) > 0 {
 				pieces = append(pieces, tpiece{lit: string(lit)})
 				lit = lit[:0]

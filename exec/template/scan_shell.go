@@ -57,6 +57,15 @@ type tpiece struct {
 type tgroup struct {
 	pieces []tpiece
 	repeat bool
+	// spread is 1 + the index in pieces of the group's {name[]}, or 0:
+	// the group is a top-level word repeated once per array element.
+	spread int
+}
+
+// span is a range of pieces forming a top-level word to repeat.
+type span struct {
+	start, end int
+	spread     bool // per element of a {name[]}, not per record
 }
 
 type frameKind uint8
@@ -95,8 +104,9 @@ type frame struct {
 	phs      []int
 	skip     int // bytes of the word that are replacement strings (or dropped backslashes)
 	// top-level words, for ContextReplace
-	wordPiece int
-	wordRec   bool
+	wordPiece  int
+	wordRec    bool
+	wordSpread bool // the word holds a {name[]}: it repeats per element
 	// here-document
 	delim     string
 	quoted    bool
@@ -114,8 +124,9 @@ type shellScanner struct {
 	frames []frame
 	pieces []tpiece
 	lit    []byte
-	// repeats are the top-level words to repeat: piece index ranges.
-	repeats   [][2]int
+	// repeats are the top-level words to repeat: piece index ranges, per
+	// record (-X) or per element of a {name[]}.
+	repeats   []span
 	appendAt  int
 	appendCmd bool
 	tokens    int // top-level words and operators: none means an empty command
@@ -309,9 +320,9 @@ func compileShell(s string, br *braces, contextReplace bool, noAppend bool) ([]t
 
 // group cuts pieces into groups (the repeated ranges and what lies
 // between) and merges adjacent literals.
-func group(pieces []tpiece, repeats [][2]int) []tgroup {
+func group(pieces []tpiece, repeats []span) []tgroup {
 	var gs []tgroup
-	add := func(ps []tpiece, repeat bool) {
+	add := func(ps []tpiece, repeat, spread bool) {
 		if len(ps) == 0 {
 			return
 		}
@@ -328,15 +339,23 @@ func group(pieces []tpiece, repeats [][2]int) []tgroup {
 			}
 			out = append(out, p)
 		}
-		gs = append(gs, tgroup{pieces: out, repeat: repeat})
+		g := tgroup{pieces: out, repeat: repeat && !spread}
+		if spread {
+			for i := range out {
+				if out[i].ph != nil && out[i].ph.spread {
+					g.spread = i + 1
+				}
+			}
+		}
+		gs = append(gs, g)
 	}
 	at := 0
 	for _, r := range repeats {
-		add(pieces[at:r[0]], false)
-		add(pieces[r[0]:r[1]], true)
-		at = r[1]
+		add(pieces[at:r.start], false, false)
+		add(pieces[r.start:r.end], true, r.spread)
+		at = r.end
 	}
-	add(pieces[at:], false)
+	add(pieces[at:], false, false)
 	return gs
 }
 

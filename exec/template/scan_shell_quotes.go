@@ -43,6 +43,9 @@ func (x *shellScanner) brace(i int) (int, error) {
 // context.
 func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 	x.placeholders++
+	if err := x.spreadCheck(i, p); err != nil {
+		return err
+	}
 	f := x.top()
 	tp := tpiece{ph: p}
 	switch f.kind {
@@ -95,6 +98,35 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 	x.pieces = append(x.pieces, tp)
 	if top := &x.frames[0]; top.inWord && p.perRecord {
 		top.wordRec = true
+	}
+	if p.spread {
+		x.frames[0].wordSpread = true
+	}
+	return nil
+}
+
+// spreadCheck refuses a replacement string at s[i] that a shell word
+// cannot hold: a {name[]} anywhere but in a word of the template's own
+// commands (bare or in quotes), where repeating the word gives one shell
+// word per element; a second one in the word; or, with -X, one sharing a
+// word with a per-record value, which would repeat it both ways.
+func (x *shellScanner) spreadCheck(i int, p *placeholder) error {
+	top := &x.frames[0]
+	if !p.spread {
+		if p.perRecord && x.contextRepl && top.inWord && top.wordSpread {
+			return errAt(x.s, i, "%s cannot share a word with a {name[]} under -X", p.text)
+		}
+		return nil
+	}
+	switch {
+	case len(x.frames) > 2 || len(x.frames) == 2 && x.frames[1].kind != fSQ && x.frames[1].kind != fDQ && x.frames[1].kind != fANSI:
+		return errAt(x.s, i, "%s must be in a word of the command line itself, not inside $(...), ${...}, backquotes, arithmetic, a comment or a here-document", p.text)
+	case top.redir:
+		return errAt(x.s, i, "%s cannot be a redirection's target", p.text)
+	case top.inWord && top.wordSpread:
+		return errAt(x.s, i, "%s: a word can spread one array", p.text)
+	case x.contextRepl && top.inWord && top.wordRec:
+		return errAt(x.s, i, "%s cannot share a word with a replacement string that -X repeats per record", p.text)
 	}
 	return nil
 }

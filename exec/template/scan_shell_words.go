@@ -14,7 +14,7 @@ func (x *shellScanner) wordChar(f *frame, i int) {
 	f.prevOp = 0
 	if f == &x.frames[0] {
 		x.flush()
-		f.wordPiece, f.wordRec = len(x.pieces), false
+		f.wordPiece, f.wordRec, f.wordSpread = len(x.pieces), false, false
 	}
 }
 
@@ -59,8 +59,8 @@ func (x *shellScanner) endWord(f *frame, i int) {
 			}
 		}
 		x.flush()
-		if f.wordRec && x.contextRepl {
-			x.repeats = append(x.repeats, [2]int{f.wordPiece, len(x.pieces)})
+		if f.wordSpread || f.wordRec && x.contextRepl {
+			x.repeats = append(x.repeats, span{start: f.wordPiece, end: len(x.pieces), spread: f.wordSpread})
 		}
 		x.markAppend()
 	}

@@ -57,6 +57,9 @@ func CompileVars(words []string, opt Options) (*Vars, error) {
 		g := &t.groups[gi]
 		v.array[gi] = arrayGroup(g)
 		v.repeat = v.repeat || g.repeat && !v.array[gi]
+		if g.spread > 0 {
+			return nil, &Error{Msg: g.pieces[g.spread-1].ph.text + ": spreading an array is not supported by the inprocess backend; use --backend process"}
+		}
 		for pi := range g.pieces {
 			if p := &g.pieces[pi]; p.ph != nil && p.ctx == cHereLit {
 				return nil, &Error{Msg: ErrQuotedHereDoc.Error(), Err: ErrQuotedHereDoc}
