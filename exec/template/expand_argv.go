@@ -110,8 +110,8 @@ func (t *Template) argv(d *Data) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		// Only a {name[]} command word with an empty array gets here.
+	if n == 0 && t.words[0].spread > 0 {
+		// a {name[]} command word whose array is empty: nothing to run
 		return nil, fmt.Errorf("empty command: the array of %s is empty", t.words[0].spreadPiece().text)
 	}
 	argv := make([]string, n)
@@ -185,22 +185,9 @@ func (t *Template) appendExecString(dst []byte, x *expander) ([]byte, error) {
 	for i := range t.words {
 		w := &t.words[i]
 		if w.spread > 0 {
-			elems, err := x.elements(w.spreadPiece())
-			if err != nil {
+			var err error
+			if dst, first, err = x.appendSpreadString(dst, w, first); err != nil {
 				return dst, err
-			}
-			for _, e := range elems {
-				if !first {
-					dst = append(dst, ' ')
-				}
-				start := len(dst)
-				if dst, err = x.appendSpreadWord(dst, w, elementText(w.spreadPiece(), e)); err != nil {
-					return dst, err
-				}
-				if !argSafe(dst[start:], first) {
-					dst = sqWord.apply(dst, start)
-				}
-				first = false
 			}
 			continue
 		}

@@ -134,6 +134,10 @@ func fuzzData(v string) []*Data {
 		one(input.Record{Raw: v, Err: errors.New("bad")}),
 		{Records: recs(v, "", v+v), Multi: true, Seq: -5, Slot: 1 << 30},
 		{Records: []input.Record{cols(v), {Raw: v, Err: errors.New("bad")}}, Multi: true},
+		{Records: []input.Record{
+			{Raw: v, JSON: map[string]any{"a": []any{}, "b": map[string]any{"c": []any{v}}}},
+			{Raw: v, JSON: map[string]any{"a": []any{v, nil, map[string]any{"k": v}}, "b": nil}},
+		}, Multi: true},
 	}
 }
 
@@ -148,6 +152,8 @@ func FuzzCompile(f *testing.F) {
 		`echo "a\b{}" \{} {{}} }} {{x}}`, "x={} cmd | wc -l; echo ${} $HOME{} \"${x:-{}}\"",
 		"echo `basename {}` $(dirname {})", "cat <<EOF\n{}\nEOF", "echo $(( {} + 1 ))",
 		"echo pre{}post 'a {} b'", "echo {0}", "echo '", "# c {}", "a\\", "\xff{}\U00100001",
+		"echo {a:-x 'y} {1:-} {b.c.5/.:-z}", "echo ${a:-x} {a:-{x}", "echo -I{b.c[]} \"{a[]}\" '{b.c[]}' {a[]}",
+		"{b.c[]} {a[]}{b.c[]} $(echo {a[]})",
 	}
 	for i, s := range seeds {
 		f.Add(s, byte(i%3), byte(i), "v a'l\"ue")

@@ -113,3 +113,27 @@ func (x *expander) appendSpreadWord(dst []byte, w *eword, elem string) ([]byte, 
 	}
 	return dst, nil
 }
+
+// appendSpreadString appends spread word w's copies as shell words, as
+// appendExecString does for other words; first says whether none was
+// appended before, and is returned updated.
+func (x *expander) appendSpreadString(dst []byte, w *eword, first bool) ([]byte, bool, error) {
+	elems, err := x.elements(w.spreadPiece())
+	if err != nil {
+		return dst, first, err
+	}
+	for _, e := range elems {
+		if !first {
+			dst = append(dst, ' ')
+		}
+		start := len(dst)
+		if dst, err = x.appendSpreadWord(dst, w, elementText(w.spreadPiece(), e)); err != nil {
+			return dst, first, err
+		}
+		if !argSafe(dst[start:], first) {
+			dst = sqWord.apply(dst, start)
+		}
+		first = false
+	}
+	return dst, first, nil
+}
