@@ -10,7 +10,9 @@
 //
 // Replacement strings are GNU parallel's: {} {.} {/} {//} {/.} {#} {%}
 // {n} {-n} with modifiers ({2.} {2/.}), plus {name} for --header columns,
-// JSON keys and paths ({a.b}, {a.0}) and --var constants. {{ is a literal
+// JSON keys and paths ({a.b}, {a.0}) and --var constants; {name:-VALUE}
+// gives a field a literal default (bash's ${v:-x}), and {name[]} spreads a
+// JSON array, repeating its word once per element (spread.go). {{ is a literal
 // '{', and }} a literal '}' when it closes a {{. A brace group that is
 // not a replacement string, like awk's {print $1}, stays as written.
 //

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -178,4 +179,43 @@ func TestSpreadShell(t *testing.T) {
 	}
 	cases = append(cases, shellCase{name: "exec String", code: s, want: want("", "")})
 	runShells(t, cases)
+}
+
+// TestSpreadCost checks that -X packing's estimate covers a spread: many
+// short elements, each a word of its own with the literal text around it.
+func TestSpreadCost(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"t":[`)
+	for i := range 200 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(i % 10))
+	}
+	b.WriteString(`]}`)
+	r := jrec(t, b.String())
+	for _, mode := range []Mode{Exec, Shell} {
+		tp := mustCompile(t, []string{"cmd --include-dir={t[]}/sub x"}, Options{Mode: mode, Named: true})
+		d := &Data{Records: []input.Record{r, r}, Multi: true}
+		cost := tp.FixedCost() + 2*tp.RecordCost(&r)
+		used := 0
+		if mode == Exec {
+			argv, err := tp.Argv(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range argv {
+				used += len(a) + argOverhead
+			}
+		} else {
+			s, err := tp.String(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			used = len(s) + shellOverhead
+		}
+		if cost < used {
+			t.Errorf("mode %d: estimated %d bytes, the job takes %d", mode, cost, used)
+		}
+	}
 }
