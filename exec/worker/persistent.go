@@ -160,7 +160,7 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	reason := w.died(p.TermSeq)
 	w.release(p)
 	o := job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("worker %d %s", t.Slot, reason)}
-	if w.state != nil {
+	if w.ended() && w.waitErr == nil {
 		st := proc.OutcomeOf(w.state, false)
 		o.Signal = st.Signal
 		if st.Status == job.StatusFailed {

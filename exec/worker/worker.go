@@ -29,8 +29,11 @@ type worker struct {
 	// exited is closed once the process has been waited for; state and
 	// waitErr are set before.
 	exited  chan struct{}
-	state   *os.ProcessState
+	state   proc.State
 	waitErr error
+	// scope holds what the worker starts: what is left of it is killed
+	// when the worker is released.
+	scope   proc.Scope
 	errDone chan struct{} // the stderr copy has ended
 
 	// interruptFn is interrupt, kept so that each record does not allocate
@@ -73,37 +76,17 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		return nil, proc.StartError(argv[0], err)
 	}
 
-	var pipes [3][2]*os.File // stdin, stdout, stderr: read end, write end
-	for i := range pipes {
-		if pipes[i][0], pipes[i][1], err = os.Pipe(); err != nil {
-			closeAll(pipes[:i])
-			return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-		}
-	}
 	env := append(slices.Clip(p.env), "PMAP_SLOT="+strconv.Itoa(slot))
-	child, err := proc.Start(0, path, argv, os.ProcAttr{
-		Env:   env,
-		Files: []*os.File{pipes[0][0], pipes[1][1], pipes[2][1]},
-	})
-	// The worker's ends are its own now.
-	pipes[0][0].Close()
-	pipes[1][1].Close()
-	pipes[2][1].Close()
-	if err != nil {
-		pipes[0][1].Close()
-		pipes[1][0].Close()
-		pipes[2][0].Close()
-		return nil, proc.StartError(argv[0], err)
-	}
 	w := &worker{
-		pgid:    child.Pid,
-		in:      pipes[0][1],
-		out:     pipes[1][0],
-		errR:    pipes[2][0],
 		exited:  make(chan struct{}),
 		errDone: make(chan struct{}),
 		fired:   make(chan struct{}, 1),
 	}
+	child, err := proc.Start(context.Background(), &proc.Spec{Path: path, Argv: argv, Env: env, Scope: &w.scope, Persistent: true})
+	if err != nil {
+		return nil, proc.StartError(argv[0], err)
+	}
+	w.pgid, w.in, w.out, w.errR = child.Pid, child.Stdin, child.Stdout, child.Stderr
 	w.bw = bufio.NewWriterSize(w.in, syncWriteMax)
 	w.br = bufio.NewReaderSize(w.out, 64<<10)
 	w.interruptFn = w.interrupt
@@ -114,13 +97,6 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	}()
 	go p.copyLines(w.errR, w.errDone)
 	return w, job.Outcome{}
-}
-
-func closeAll(pipes [][2]*os.File) {
-	for _, p := range pipes {
-		p[0].Close()
-		p[1].Close()
-	}
 }
 
 // exchange writes rec as one line to the worker and copies its answer line
@@ -263,6 +239,7 @@ func (w *worker) finish(seq proc.TermSeq, grace time.Duration) {
 // are closed, and its last stderr lines are written out.
 func (w *worker) release(p *Persistent) {
 	proc.SignalGroup(w.pgid, syscall.SIGKILL)
+	w.scope.End()
 	p.groups.Remove(w.pgid)
 	w.in.Close()
 	w.out.Close()
