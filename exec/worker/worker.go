@@ -84,6 +84,7 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	}
 	child, err := proc.Start(context.Background(), &proc.Spec{Path: path, Argv: argv, Env: env, Scope: &w.scope, Persistent: true})
 	if err != nil {
+		w.scope.End()
 		return nil, proc.StartError(argv[0], err)
 	}
 	w.pgid, w.in, w.out, w.errR = child.Pid, child.Stdin, child.Stdout, child.Stderr
