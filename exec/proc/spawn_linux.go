@@ -39,6 +39,15 @@ func nprocLimited() bool {
 	return unix.Getrlimit(unix.RLIMIT_NPROC, &lim) == nil && lim.Cur != unix.RLIM_INFINITY && os.Geteuid() != 0
 }
 
+// fdLimit is the open-file limit (soft) of the run.
+var fdLimit = sync.OnceValue(func() uint64 {
+	var lim unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &lim) != nil {
+		return unix.RLIM_INFINITY
+	}
+	return lim.Cur
+})
+
 var pidfdWorks = sync.OnceValue(func() bool {
 	fd, err := unix.PidfdOpen(os.Getpid(), 0)
 	if err != nil {
@@ -57,8 +66,16 @@ func spawn(path string, argv []string, dir string, env []string, pgid int, files
 		sys.Pdeathsig = syscall.SIGKILL
 	}
 	fds := make([]uintptr, len(files))
+	var top uintptr
 	for i, f := range files {
 		fds[i] = f.Fd() // blocking mode for the child, as os.StartProcess does
+		top = max(top, fds[i])
+	}
+	if uint64(top)+3 >= fdLimit() {
+		// The child would move fds above the highest it is given, past the
+		// limit: EBADF from a process that never ran. The table is full;
+		// the start waits for fds as for EMFILE.
+		return 0, nil, &os.PathError{Op: "fork/exec", Path: path, Err: syscall.EMFILE}
 	}
 	c := &child{kind: kind, pidfd: -1}
 	if blockingWaits.n.Add(1) <= maxBlockingWaits() || !pidfdWorks() {
