@@ -13,6 +13,7 @@ import (
 
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/spool"
 	"github.com/pmap-dev/pmap/input"
 	"github.com/pmap-dev/pmap/output"
@@ -95,6 +96,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		}
 	}
 
+	// Every process the run starts, and every process those start, ends
+	// with the run, even one that left its job's process group (SPEC §3).
+	defer proc.Supervise(proc.Options{Warn: out.Stderr})()
 	if engine.Workers, err = b.start(out.Stderr); err != nil {
 		return exitWith(exitUsage, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 // Exit codes of SPEC 2.6.
@@ -58,6 +60,11 @@ func exitWith(code int, err error) error { return &exitError{code: code, err: er
 // error to the exit code of the spec. It is the one place that prints
 // pmap: error: and pmap: hint:.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// pmap started again as its own lifeline (exec/proc) is no command
+	// line: it must not read options.
+	if code, ok := proc.LifelineMain(args); ok {
+		return code
+	}
 	inv := &invocation{args: args}
 	app := newApp(stdin, stdout, stderr, inv)
 	args, inv.given = normalizeArgs(args, app.Flags)

@@ -60,7 +60,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 			files[2] = files[1] // 2>&1: one pipe keeps the order
 			continue
 		}
-		r, pw, err := os.Pipe()
+		r, pw, err := proc.Pipe(ctx)
 		if err != nil {
 			for _, f := range closeW {
 				f.Close()
@@ -109,7 +109,7 @@ func (ip *InProcess) execCommand(ctx context.Context, args []string) error {
 	if waitErr != nil {
 		return fmt.Errorf("in-process shell: %s: %w", args[0], waitErr)
 	}
-	ws, _ := state.Sys().(syscall.WaitStatus)
+	ws := state.WaitStatus
 	switch {
 	case ws.Signaled():
 		js.setLast(lastCommand{signal: ws.Signal()})

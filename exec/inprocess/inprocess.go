@@ -57,6 +57,10 @@ type InProcess struct {
 	base     *baseEnv
 	paths    proc.PathCache // for the base PATH
 	groups   proc.Groups    // every running job's process groups, for KillAll
+	// fds bounds the jobs running at once under a low open-file limit: a
+	// job's pipes are not all made through proc.Start (the interpreter
+	// makes those of its pipelines).
+	fds proc.FDSlots
 
 	slotMu sync.Mutex
 	slots  map[int]*slot
@@ -140,6 +144,8 @@ func (ip *InProcess) init() error {
 	ip.initOnce.Do(func() {
 		ip.devNull, ip.initErr = os.Open(os.DevNull)
 		ip.base = newBaseEnv(os.Environ())
+		// A job whose pipeline has two external commands holds about 8.
+		ip.fds.PerJob = 8
 		if ip.TermSeq == nil {
 			ip.TermSeq = proc.DefaultTermSeq
 		}
@@ -183,6 +189,10 @@ func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if ctx.Err() != nil {
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
+	if err := ip.fds.Acquire(ctx); err != nil {
+		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: err, Stopped: true}
+	}
+	defer ip.fds.Release()
 	s, err := ip.acquire(t.Slot)
 	if err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
@@ -233,7 +243,7 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 	r.Reset()
 	var feed *os.File
 	if t.Job.Stdin != nil {
-		in, w, err := os.Pipe()
+		in, w, err := proc.Pipe(ctx)
 		if err != nil {
 			return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("stdin pipe: %w", err)}
 		}

@@ -32,6 +32,9 @@ type jobState struct {
 	streams []*stream
 	// files are the job's redirections to files, closed at its end.
 	files []*bufFile
+	// scope holds every process the job starts: what is left of it outside
+	// its groups (setsid) is killed at its end.
+	scope proc.Scope
 }
 
 // lastCommand is how the job's last external command ended, for the
@@ -77,8 +80,8 @@ func (j *jobState) setLast(l lastCommand) {
 // start starts an external command of the job in the job's process group:
 // the first command leads a new group, later ones join it while it exists,
 // and a new group is led when it no longer does.
-func (j *jobState) start(path string, args []string, dir string, env []string, files []*os.File) (*os.Process, error) {
-	attr := os.ProcAttr{Dir: dir, Env: env, Files: files}
+func (j *jobState) start(path string, args []string, dir string, env []string, files []*os.File) (*proc.Child, error) {
+	spec := proc.Spec{Path: path, Argv: args, Dir: dir, Env: env, Stdin: files[0], Stdout: files[1], Stderr: files[2], Scope: &j.scope}
 	j.mu.Lock()
 	for {
 		if j.ended {
@@ -88,7 +91,8 @@ func (j *jobState) start(path string, args []string, dir string, env []string, f
 		if j.pgid == 0 {
 			// Lead a new group. Holding the lock makes the other commands
 			// of a pipeline wait for the group to exist, and join it.
-			child, err := proc.Start(0, path, args, attr)
+			spec.Pgid = 0
+			child, err := proc.Start(j, &spec)
 			if err != nil {
 				j.mu.Unlock()
 				return nil, err
@@ -102,7 +106,8 @@ func (j *jobState) start(path string, args []string, dir string, env []string, f
 		}
 		pgid := j.pgid
 		j.mu.Unlock()
-		child, err := proc.Start(pgid, path, args, attr)
+		spec.Pgid = pgid
+		child, err := proc.Start(j, &spec)
 		j.mu.Lock()
 		if err == nil {
 			if j.ended || j.stopping {
@@ -172,4 +177,5 @@ func (j *jobState) end() {
 		proc.SignalGroup(g, syscall.SIGKILL)
 		j.ip.groups.Remove(g)
 	}
+	j.scope.End()
 }

@@ -1,24 +1,14 @@
 package proc
 
 import (
-	"os"
 	"sync"
 	"syscall"
 )
 
-// Start starts path with argv as os.StartProcess does, in process group
-// pgid, or, when pgid is 0, as the leader of a new group whose id is the
-// new process's Pid. A job in a group of its own can be stopped as a whole
-// (TermSeq.Stop), whatever it started, without touching pmap. Whatever
-// attr.Sys holds is replaced.
-func Start(pgid int, path string, argv []string, attr os.ProcAttr) (*os.Process, error) {
-	attr.Sys = GroupAttr(pgid)
-	return os.StartProcess(path, argv, &attr)
-}
-
-// GroupAttr is the SysProcAttr Start uses, for a command started through
-// os/exec (Cmd.SysProcAttr): process group pgid, or a new one when pgid
-// is 0.
+// GroupAttr is the SysProcAttr of a command started through os/exec
+// (Cmd.SysProcAttr) in process group pgid, or in a new one when pgid is 0,
+// as Start does. A job in a group of its own can be stopped as a whole
+// (TermSeq.Stop), whatever it started, without touching pmap.
 func GroupAttr(pgid int) *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pgid: pgid}
 }

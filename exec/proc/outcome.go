@@ -3,7 +3,6 @@ package proc
 import (
 	"errors"
 	"fmt"
-	"os"
 	osexec "os/exec"
 	"strconv"
 	"syscall"
@@ -24,6 +23,8 @@ func StartError(name string, err error) job.Outcome {
 		return job.Outcome{Status: job.StatusError, Exit: 126, Err: fmt.Errorf("%s: not executable", name)}
 	case errors.Is(err, syscall.E2BIG):
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: argument list too long", name)}
+	case isLimit(err):
+		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: cannot start: %s", name, limitReason(err))}
 	case errors.Is(err, syscall.EINVAL):
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("%s: invalid argument (a NUL byte in the command?)", name)}
 	}
@@ -32,14 +33,8 @@ func StartError(name string, err error) job.Outcome {
 
 // OutcomeOf is the outcome of a process that exited with state; stopped
 // says pmap sent it the termination sequence.
-func OutcomeOf(state *os.ProcessState, stopped bool) job.Outcome {
-	ws, ok := state.Sys().(syscall.WaitStatus)
-	if !ok {
-		if state.Success() {
-			return job.Outcome{Status: job.StatusOK, Stopped: stopped}
-		}
-		return job.Outcome{Status: job.StatusFailed, Exit: state.ExitCode(), Err: errors.New(state.String()), Stopped: stopped}
-	}
+func OutcomeOf(state State, stopped bool) job.Outcome {
+	ws := state.WaitStatus
 	switch {
 	case ws.Signaled():
 		name := SignalName(ws.Signal())

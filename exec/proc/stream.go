@@ -42,6 +42,7 @@ func CopyStream(w io.Writer, r *os.File, done chan<- struct{}) {
 		c.Close()
 	}
 	r.Close()
+	limits.released() // a start waiting for fds may get them now
 	done <- struct{}{}
 }
 

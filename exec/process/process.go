@@ -68,26 +68,9 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 	}
 
-	outR, outW, err := os.Pipe()
-	if err != nil {
-		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		outR.Close()
-		outW.Close()
-		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-	}
-	stdin := p.devNull
-	var stdinW *os.File
-	if t.Job.Stdin != nil {
-		r, w, err := os.Pipe()
-		if err != nil {
-			outR.Close()
-			errR.Close()
-			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-		}
-		stdin, stdinW = r, w
+	var stdin *os.File // nil: a pipe, which Start makes
+	if t.Job.Stdin == nil {
+		stdin = p.devNull
 	}
 	env := make([]string, len(p.env), len(p.env)+3)
 	copy(env, p.env)
@@ -95,24 +78,17 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 		"PMAP_SEQ="+strconv.FormatInt(t.Job.Seq, 10),
 		"PMAP_SLOT="+strconv.Itoa(t.Slot),
 		"PMAP_KEY="+t.Job.Key)
-	child, err := proc.Start(0, path, argv, os.ProcAttr{
-		Env:   env,
-		Files: []*os.File{stdin, outW, errW},
-	})
-	outW.Close()
-	errW.Close()
-	if stdinW != nil {
-		stdin.Close()
-	}
+	var scope proc.Scope
+	defer scope.End()
+	child, err := proc.Start(ctx, &proc.Spec{Path: path, Argv: argv, Env: env, Stdin: stdin, Scope: &scope})
 	if err != nil {
-		outR.Close()
-		errR.Close()
-		if stdinW != nil {
-			stdinW.Close()
+		if ctx.Err() != nil {
+			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 		}
 		return proc.StartError(argv[0], err)
 	}
-	if stdinW != nil {
+	outR, errR := child.Stdout, child.Stderr
+	if stdinW := child.Stdin; stdinW != nil {
 		// A job that does not read all of its input must not block pmap:
 		// the write ends with EPIPE when the job closes or exits.
 		go func() {

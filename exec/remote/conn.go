@@ -153,6 +153,8 @@ func controlDir() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("ssh control directory: %w", err)
 	}
+	// Close removes it; should pmap be killed first, its lifeline does.
+	proc.RemoveIfKilled(dir)
 	return dir, nil
 }
 
@@ -189,7 +191,7 @@ func (r *Remote) probe(h *Host) (int, error) {
 	cmd.WaitDelay = drainGrace
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err := proc.Run(cmd)
 	var ee *osexec.ExitError
 	switch {
 	case errors.As(err, &ee) && ee.ExitCode() != 255:
@@ -235,7 +237,7 @@ func (r *Remote) Close() error {
 			argv := r.sshArgs(h, "-O", "exit")
 			cmd := osexec.CommandContext(ctx, r.sshPath, argv[1:]...)
 			cmd.SysProcAttr = proc.GroupAttr(0)
-			_ = cmd.Run()
+			_ = proc.Run(cmd)
 		}()
 	}
 	wg.Wait()

@@ -22,29 +22,16 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
 	}
 	argv := append(r.sshArgs(h), "--", r.wrapCommand(h, t, cmd))
-	var files [6]*os.File // stdin r/w, stdout r/w, stderr r/w
-	for i := 0; i < 6; i += 2 {
-		var err error
-		if files[i], files[i+1], err = os.Pipe(); err != nil {
-			for _, f := range files[:i] {
-				f.Close()
-			}
-			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}, nil
-		}
-	}
-	inR, inW, outR, outW, errR, errW := files[0], files[1], files[2], files[3], files[4], files[5]
-	child, err := proc.Start(0, r.sshPath, argv, os.ProcAttr{
-		Files: []*os.File{inR, outW, errW},
-	})
-	inR.Close()
-	outW.Close()
-	errW.Close()
+	// The ssh client belongs to the run, not to the job: the master
+	// connection it may start serves every job.
+	child, err := proc.Start(ctx, &proc.Spec{Path: r.sshPath, Argv: argv})
 	if err != nil {
-		inW.Close()
-		outR.Close()
-		errR.Close()
+		if ctx.Err() != nil {
+			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true, Signal: r.firstSignal()}, nil
+		}
 		return proc.StartError(r.sshPath, err), nil
 	}
+	inW, outR, errR := child.Stdin, child.Stdout, child.Stderr
 	pgid := child.Pid
 	r.groups.Add(pgid)
 	defer r.groups.Remove(pgid)

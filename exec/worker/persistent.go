@@ -168,7 +168,7 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 	unread := w.unread()
 	w.release(p)
 	o := job.Outcome{Status: job.StatusError, Exit: -1, Retryable: true}
-	if w.state != nil {
+	if w.ended() && w.waitErr == nil {
 		st := proc.OutcomeOf(w.state, false)
 		o.Signal = st.Signal
 		if st.Status == job.StatusFailed {

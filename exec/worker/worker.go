@@ -34,8 +34,11 @@ type worker struct {
 	// exited is closed once the process has been waited for; state and
 	// waitErr are set before.
 	exited  chan struct{}
-	state   *os.ProcessState
+	state   proc.State
 	waitErr error
+	// scope holds what the worker starts: what is left of it is killed
+	// when the worker is released.
+	scope   proc.Scope
 	errDone chan struct{} // the stderr copy has ended
 
 	// interruptFn is interrupt, kept so that each record does not allocate
@@ -82,39 +85,28 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		return nil, proc.StartError(argv[0], err)
 	}
 
-	var pipes [3][2]*os.File // stdin, stdout, stderr: read end, write end
-	for i := range pipes {
-		if pipes[i][0], pipes[i][1], err = os.Pipe(); err != nil {
-			closeAll(pipes[:i])
-			return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
-		}
-	}
 	env := append(slices.Clip(p.env), "PMAP_SLOT="+strconv.Itoa(slot))
-	child, err := proc.Start(0, path, argv, os.ProcAttr{
-		Env:   env,
-		Files: []*os.File{pipes[0][0], pipes[1][1], pipes[2][1]},
-	})
-	// The worker's ends are its own now, but for the read end of its
-	// stdin (unread).
-	pipes[1][1].Close()
-	pipes[2][1].Close()
+	// The worker's stdin is a pipe of pmap's own, whose read end pmap
+	// keeps open too: unread tells from it whether the worker read its
+	// record before it ended.
+	inR, inW, err := proc.Pipe(context.Background())
 	if err != nil {
-		pipes[0][0].Close()
-		pipes[0][1].Close()
-		pipes[1][0].Close()
-		pipes[2][0].Close()
-		return nil, proc.StartError(argv[0], err)
+		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	w := &worker{
-		pgid:    child.Pid,
-		in:      pipes[0][1],
-		inR:     pipes[0][0],
-		out:     pipes[1][0],
-		errR:    pipes[2][0],
+		inR:     inR,
 		exited:  make(chan struct{}),
 		errDone: make(chan struct{}),
 		fired:   make(chan struct{}, 1),
 	}
+	child, err := proc.Start(context.Background(), &proc.Spec{Path: path, Argv: argv, Env: env, Stdin: inR, Scope: &w.scope, Persistent: true})
+	if err != nil {
+		inR.Close()
+		inW.Close()
+		w.scope.End()
+		return nil, proc.StartError(argv[0], err)
+	}
+	w.pgid, w.in, w.out, w.errR = child.Pid, inW, child.Stdout, child.Stderr
 	w.sent.f = w.in
 	w.bw = bufio.NewWriterSize(&w.sent, syncWriteMax)
 	w.br = bufio.NewReaderSize(w.out, 64<<10)
@@ -126,13 +118,6 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	}()
 	go p.copyLines(w.errR, w.errDone)
 	return w, job.Outcome{}
-}
-
-func closeAll(pipes [][2]*os.File) {
-	for _, p := range pipes {
-		p[0].Close()
-		p[1].Close()
-	}
 }
 
 // exchange writes rec as one line to the worker and copies its answer line
@@ -305,6 +290,7 @@ func (w *worker) finish(seq proc.TermSeq, grace time.Duration) {
 // are closed, and its last stderr lines are written out.
 func (w *worker) release(p *Persistent) {
 	proc.SignalGroup(w.pgid, syscall.SIGKILL)
+	w.scope.End()
 	p.groups.Remove(w.pgid)
 	w.in.Close()
 	w.inR.Close()
