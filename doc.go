@@ -7,7 +7,8 @@
 // A reader follows a run through these files, in this order:
 //
 //   - flags.go: the one table of options (names, help, PMAP_<NAME>).
-//   - options.go: every flag read once into options; conflicts.go: the one
+//   - options.go: every flag read once into options (optionset.go: the
+//     type and what derives from it); conflicts.go: the one
 //     table of combinations that cannot work together.
 //   - backend.go: the one switch that compiles the templates and picks the
 //     runner (exec, shell, in-process shell, persistent workers, ssh hosts,

@@ -16,139 +16,6 @@ import (
 	"github.com/pmap-dev/pmap/output"
 )
 
-// options is the command line, read once: every flag of flags.go parsed
-// into a typed value and checked against the rules of conflicts.go. This
-// file is the only one that asks the flag parser for a value; the rest of
-// pmap reads options and never changes it once the run has started.
-type options struct {
-	// words is the command template as given; none means each record is
-	// itself a command line.
-	words []string
-	// specs are the ::: and :::: sources.
-	specs []input.Spec
-	input input.Config
-	// maxArgs is -N: records per job (0 or 1: one). With --pipe it counts
-	// records per block instead (pipe.Records), and is 0.
-	maxArgs int
-	// xargs is -X: as many records per job as fit the argument space.
-	xargs bool
-	// pipe is --pipe: the input is cut into blocks, each a job's stdin.
-	pipe bool
-	// block is how --pipe cuts its input.
-	block input.BlockOptions
-	// pipeFile is the one -a FILE --pipe reads; "" or "-" for stdin.
-	pipeFile string
-	// blockSet and maxLinesSet record --block and -L, which only apply
-	// with --pipe.
-	blockSet, maxLinesSet bool
-
-	// vars are the --var constants, {NAME}.
-	vars map[string]string
-	// slotVars are the --slot-var lists: each slot's own {NAME}.
-	slotVars []slotVar
-	// defaults are the --default values of missing JSON fields.
-	defaults map[string]string
-	// key and tagString are the --key and --tagstring templates as
-	// given; "" for none.
-	key, tagString string
-
-	// workers is -n counted on this machine; workersSpec is -n as given,
-	// which remote hosts count against their own CPUs.
-	workers     int
-	workersSpec string
-	backend     backendKind
-	// shell is --shell; shellSet records that --shell or PMAP_SHELL named
-	// one, which keeps --backend auto off the in-process shell.
-	shell    string
-	shellSet bool
-	termSeq  proc.TermSeq
-	dryRun   bool
-	verbose  bool
-
-	timeout    exec.Timeout
-	retries    int
-	retryDelay time.Duration
-	halt       exec.Halt
-
-	// worker is --worker: the template is a long-lived worker per slot.
-	worker         bool
-	workerRestarts int
-
-	// delay, load and memFree hold job starts back (--delay, --load,
-	// --memfree); proc is where load and memory are read ($PMAP_PROC).
-	delay   time.Duration
-	load    float64
-	memFree int64
-	proc    string
-
-	// hosts are the --ssh and --ssh-login-file logins; sshCmd is --ssh-cmd
-	// split into words.
-	hosts    []*remote.Host
-	sshCmd   []string
-	launcher string
-
-	unordered  bool
-	lineBuffer bool
-	ungroup    bool
-	tag        bool
-	format     output.Format
-	formatName string
-	// value is --value: records carry the output as a value; failValue
-	// is --fail-value, compacted (nil: null); failValueSet records it.
-	value        bool
-	failValue    []byte
-	failValueSet bool
-	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
-	exitZero bool
-	results  string
-	failed   string
-	joblog   string
-	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
-	// runs failed jobs again.
-	resume    bool
-	resumeAll bool
-	progress  progressMode
-}
-
-// backendKind is --backend.
-type backendKind string
-
-// The values of --backend.
-const (
-	backendAuto      backendKind = "auto"
-	backendExec      backendKind = "exec"
-	backendShell     backendKind = "shell"
-	backendInProcess backendKind = "inprocess"
-)
-
-// backendKinds are the values of --backend, in the order help and
-// completion show them.
-var backendKinds = []backendKind{backendAuto, backendExec, backendShell, backendInProcess}
-
-// progressMode is what --progress / --no-progress ask for.
-type progressMode int
-
-const (
-	progressAuto progressMode = iota // shown when stderr is a terminal and stdout is not
-	progressOn
-	progressOff
-)
-
-// multi reports whether a job holds several records (-N, -X): the one
-// place that decides it, since {n} and the job source both depend on it.
-func (o *options) multi() bool { return o.maxArgs > 1 || o.xargs }
-
-// packed reports whether jobs take as many records as fit the argument
-// space (-X without -N, which wins).
-func (o *options) packed() bool { return o.xargs && o.maxArgs <= 1 }
-
-// named reports whether records carry named fields (--header, --json), so
-// that {name} is a replacement string.
-func (o *options) named() bool { return o.input.Header || o.input.JSON }
-
-// sources counts the input sources, for --failed.
-func (o *options) sources() int { return len(o.specs) + len(o.input.ArgFiles) }
-
 // info is what the info flags ask for: print something about pmap
 // instead of running (--help, --version, --completion).
 type info struct {
@@ -187,7 +54,8 @@ func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	return o, nil
 }
 
-// reader reads the options of one command line.
+// reader reads the options of one command line into options (the type
+// and what derives from it are in optionset.go).
 type reader struct {
 	c     *cli.Context
 	given map[string]bool
@@ -478,6 +346,79 @@ func (r *reader) readRemote(o *options) error {
 	}
 	if len(o.sshCmd) == 0 {
 		o.sshCmd = []string{"ssh"} // an empty PMAP_SSH_CMD
+	}
+	return nil
+}
+
+// readSlotVars reads --slot-var. Without -n the number of values is the
+// number of workers; with it, every slot must have a value and every value
+// a slot.
+func (r *reader) readSlotVars(o *options) error {
+	for _, v := range r.c.StringSlice("slot-var") {
+		name, list, ok := strings.Cut(v, "=")
+		if !ok || name == "" || list == "" {
+			return usagef("write --slot-var NAME=V1,V2,... (one value per worker slot)", "--slot-var %q has no NAME=VALUES", v)
+		}
+		if err := checkVarName(name); err != nil {
+			return err
+		}
+		if name == slot0Name {
+			return usagef("pick another name", "--slot-var %s: {%s} is the 0-based slot number already", name, name)
+		}
+		if _, dup := o.vars[name]; dup {
+			return usagef("give each name once", "--slot-var %s: --var %s is the same name", name, name)
+		}
+		for _, sv := range o.slotVars {
+			if sv.name == name {
+				return usagef("give each name once", "--slot-var %s is given twice", name)
+			}
+		}
+		o.slotVars = append(o.slotVars, slotVar{name: name, values: strings.Split(list, ",")})
+	}
+	if _, dup := o.vars[slot0Name]; dup {
+		return usagef("pick another name", "--var %s: {%s} is the 0-based slot number", slot0Name, slot0Name)
+	}
+	if len(o.slotVars) == 0 {
+		return nil
+	}
+	first := o.slotVars[0]
+	if !r.c.IsSet("workers") {
+		o.workers = len(first.values)
+		o.workersSpec = strconv.Itoa(o.workers)
+	}
+	for _, sv := range o.slotVars {
+		if len(sv.values) != o.workers {
+			return usagef("give one value per slot, or set -n to the number of values",
+				"--slot-var %s has %d values for %d worker slots", sv.name, len(sv.values), o.workers)
+		}
+	}
+	return nil
+}
+
+// readDefaults reads --default NAME=VALUE: the value of a --json record's
+// top-level field NAME when it is missing, null or "".
+func (r *reader) readDefaults(o *options) error {
+	for _, v := range r.c.StringSlice("default") {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return usagef("write --default NAME=VALUE (VALUE may be empty)", "--default %q has no NAME=", v)
+		}
+		if err := checkVarName(name); err != nil {
+			return err
+		}
+		if strings.Contains(name, ".") {
+			return usagef("name a top-level field", "--default %s: only a top-level field can have a default, not a path", name)
+		}
+		if _, dup := o.vars[name]; dup {
+			return usagef("drop one of them", "--default %s: --var %s is the same name, and the field would always win", name, name)
+		}
+		if prev, dup := o.defaults[name]; dup {
+			return usagef("give each name once", "--default %s is given twice (%q and %q)", name, prev, value)
+		}
+		if o.defaults == nil {
+			o.defaults = map[string]string{}
+		}
+		o.defaults[name] = value
 	}
 	return nil
 }

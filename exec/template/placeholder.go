@@ -273,6 +273,11 @@ func fieldNumber(s string) (n int, ok bool, err error) {
 	return v, true, nil
 }
 
+// ValidName reports whether {s} is a name-style replacement string, so
+// that an option naming a value ({NAME} of --var) can refuse a name no
+// template could reach. It is validName, the rule the parser uses.
+func ValidName(s string) bool { return validName(s) }
+
 // validName reports whether s is a field name or a dotted JSON path: parts
 // separated by single dots, made of name bytes, the first part not starting
 // with a digit or '-' (those are field numbers).
