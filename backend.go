@@ -77,8 +77,10 @@ func newBackend(o *options) (*backend, error) {
 }
 
 // templateMode is how --backend reads the command template: as shell code
-// or as an argv, and whether the in-process shell may run it.
-func templateMode(o *options) (shell, inprocess bool) {
+// or as an argv, and whether the in-process shell may run it. named says
+// whether records' fields are replacement strings in it (not in a worker
+// command, which sees no record).
+func templateMode(o *options, named bool) (shell, inprocess bool) {
 	switch o.backend {
 	case backendShell:
 		return true, false
@@ -87,7 +89,7 @@ func templateMode(o *options) (shell, inprocess bool) {
 	case backendExec:
 		return false, false
 	}
-	shell = template.NeedsShell(o.words)
+	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars})
 	return shell, shell
 }
 
@@ -95,7 +97,7 @@ func templateMode(o *options) (shell, inprocess bool) {
 // process or in the in-process shell, behind a launcher, or on remote
 // hosts.
 func (b *backend) useCommand(o *options) error {
-	shell, inprocess := templateMode(o)
+	shell, inprocess := templateMode(o, o.named())
 	var opts template.Options
 	if len(o.words) > 0 {
 		mode := template.Exec
@@ -207,7 +209,7 @@ func newInProcess(o *options, opts template.Options) (*inprocess.InProcess, erro
 // worker program, started once per slot; the record is a line on its
 // stdin.
 func (b *backend) useWorker(o *options) error {
-	shell, _ := templateMode(o)
+	shell, _ := templateMode(o, false)
 	mode := template.Exec
 	if shell {
 		mode = template.Shell

@@ -168,7 +168,7 @@ func FuzzCompile(f *testing.F) {
 		if flags&8 != 0 {
 			opt.Vars = map[string]string{"v": v, "a.b": "x"}
 		}
-		needs := NeedsShell([]string{tmpl})
+		needs := NeedsShell([]string{tmpl}, Options{Named: true})
 		tp, err := Compile([]string{tmpl}, opt)
 		if err != nil {
 			return

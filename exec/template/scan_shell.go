@@ -363,10 +363,12 @@ func group(pieces []tpiece, repeats []span) []tgroup {
 // lists, redirections, expansions, globs, keywords...) so that auto must
 // run it through a shell. Replacement strings are not shell syntax, and
 // neither is anything inside single quotes: awk '{print $1}' runs without
-// a shell.
-func NeedsShell(words []string) bool {
+// a shell. opt says which groups are replacement strings (Named, Vars),
+// as Compile will read them: a group that stays literal text, like
+// {foo:-$(date)} without --json, is scanned as the shell will see it.
+func NeedsShell(words []string, opt Options) bool {
 	s := strings.Join(words, " ")
-	br := &braces{s: s, opt: &Options{Named: true}, dollr: true}
+	br := &braces{s: s, opt: &opt, dollr: true}
 	x := newShellScanner(s, br, false)
 	_ = x.run() // a broken template fails to compile in either mode
 	return x.syntax

@@ -526,7 +526,7 @@ func TestExecMatchesShell(t *testing.T) {
 	}
 	var cases []shellCase
 	for _, words := range templates {
-		if NeedsShell(words) {
+		if NeedsShell(words, Options{Named: true}) {
 			t.Errorf("NeedsShell(%q) = true", words)
 			continue
 		}

@@ -598,7 +598,7 @@ func TestNeedsShell(t *testing.T) {
 		{[]string{"echo", "{{"}, false},
 	}
 	for _, c := range cases {
-		if got := NeedsShell(c.words); got != c.want {
+		if got := NeedsShell(c.words, Options{Named: true}); got != c.want {
 			t.Errorf("NeedsShell(%q) = %v, want %v", c.words, got, c.want)
 		}
 	}
