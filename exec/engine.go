@@ -47,10 +47,6 @@ type Engine struct {
 	// Skip reports whether a job with this command already ran (--resume);
 	// it is asked once per job.
 	Skip func(cmd job.Command) bool
-	// OnFinish, when set, is called with every result in the job's own
-	// goroutine, before its slot is free again. (The --joblog is not
-	// written here but once the job's output is: see output.Options.)
-	OnFinish func(r *job.Result)
 	// Throttle, when set, is called before each job starts and returns when
 	// it may start (--delay, --load, --memfree); it returns early with
 	// ctx's error.
@@ -199,9 +195,6 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 				free <- slot
 			}
 			r := e.skipped(j)
-			if e.OnFinish != nil {
-				e.OnFinish(r)
-			}
 			results <- r
 			continue
 		}
@@ -209,9 +202,6 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		go func() {
 			defer wg.Done()
 			r := e.run(runCtx, j, slot)
-			if e.OnFinish != nil {
-				e.OnFinish(r)
-			}
 			results <- r
 			free <- slot
 		}()

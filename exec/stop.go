@@ -69,9 +69,6 @@ func (e *Engine) reportLeft(ctx context.Context, left []*job.Job, results chan<-
 		if j.Err == nil {
 			r.Command, _ = e.Expand.Command(j, 0) // what would have run, for the record
 		}
-		if e.OnFinish != nil {
-			e.OnFinish(r)
-		}
 		results <- r
 	}
 }
