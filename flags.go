@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,7 +44,7 @@ const defaultWorkerRestarts = 3
 // once. Every long option can also be set from PMAP_<NAME>; the command
 // line wins.
 func flags() []cli.Flag {
-	return []cli.Flag{
+	fl := []cli.Flag{
 		// Input
 		sliceFlag(catInput, "arg-file", []string{"a"}, "read records from `FILE` instead of stdin (repeatable: each file is a source)"),
 		boolFlag(catInput, "null", []string{"0"}, "records are separated by NUL bytes"),
@@ -53,7 +54,7 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "tsv", nil, "records are tab-separated rows"),
 		boolFlag(catInput, "header", nil, "the first record names the fields: {name}"),
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
-		boolFlag(catInput, "link", nil, "zip the ::: sources instead of taking their product"),
+		boolFlag(catInput, "link", []string{"xapply"}, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
@@ -70,15 +71,15 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "key", Usage: "the key of each job, a `TEMPLATE` (default {#})", Category: catTemplate},
 
 		// Running
-		stringFlag(catRunning, "workers", []string{"n", "j"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
+		stringFlag(catRunning, "workers", []string{"n", "j", "jobs", "max-procs", "P"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
 		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell (sh -c), inprocess (embedded shell)"),
 		stringFlag(catRunning, "shell", nil, "sh", "the `SHELL` for the shell backend and for commands read as records"),
 		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),
-		boolFlag(catRunning, "dry-run", nil, "print each command, shell-quoted, and run nothing"),
+		boolFlag(catRunning, "dry-run", []string{"dryrun"}, "print each command, shell-quoted, and run nothing"),
 		stringFlag(catRunning, "timeout", nil, "", "stop a job after `D` (1.5s, 2m, seconds) or N% of the median runtime"),
 		stringFlag(catRunning, "retries", nil, "0", "give a failed job up to `N` more attempts"),
 		stringFlag(catRunning, "retry-delay", nil, "0", "wait `D` before the first retry, doubling each time"),
-		stringFlag(catRunning, "halt", nil, "never", "stop the run: `POLICY` soon|now,fail|success|done=N or N%"),
+		stringFlag(catRunning, "halt", []string{"halt-on-error"}, "never", "stop the run: `POLICY` soon|now,fail|success|done=N or N%"),
 		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
 		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
 		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row before reading a record"),
@@ -93,7 +94,7 @@ func flags() []cli.Flag {
 		// Output
 		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
 		boolFlag(catOutput, "unordered", []string{"U"}, "output each job's block as soon as it finishes"),
-		boolFlag(catOutput, "line-buffer", nil, "write whole lines as they come; jobs may interleave by line"),
+		boolFlag(catOutput, "line-buffer", []string{"linebuffer", "lb"}, "write whole lines as they come; jobs may interleave by line"),
 		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),
 		boolFlag(catOutput, "tag", nil, "prefix each output line with the record and a TAB"),
 		stringFlag(catOutput, "tagstring", nil, "", "prefix each output line with `TEMPLATE` and a TAB"),
@@ -107,10 +108,52 @@ func flags() []cli.Flag {
 		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
 		boolFlag(catOutput, "resume-failed", nil, "like --resume, but run the jobs that failed again"),
-		boolFlag(catOutput, "progress", nil, "show progress on stderr (done/total, failed, jobs/s, ETA), also when stderr is not a terminal"),
+		boolFlag(catOutput, "progress", []string{"eta", "bar"}, "show progress on stderr (done/total, failed, jobs/s, ETA), also when stderr is not a terminal"),
 		boolFlag(catOutput, "no-progress", nil, "never show progress (by default it shows when stderr is a terminal and stdout is not)"),
+
+		// GNU parallel's options that change nothing here: accepted so that
+		// its scripts run, hidden from --help, and with no variable.
+		// (Two flags: urfave/cli refuses two aliases of one flag together.)
+		&cli.BoolFlag{Name: "will-cite", Usage: "accepted for GNU parallel scripts; does nothing (pmap prints no notices)", Category: catOutput, Hidden: true},
+		&cli.BoolFlag{Name: "no-notice", Usage: "accepted for GNU parallel scripts; does nothing (pmap prints no notices)", Category: catOutput, Hidden: true},
+	}
+	for _, f := range fl {
+		if isModeSwitch(f) {
+			clearEnvVars(f)
+		}
+	}
+	return fl
+}
+
+// modeSwitches are the options that change what the template is or what
+// its replacement strings stand for: a worker program, a consumer of
+// blocks, several records per job, fields instead of the whole record.
+// They have no PMAP_<NAME> variable: one left in the environment (or one
+// letter from another, PMAP_WORKER for PMAP_WORKERS) would silently run a
+// different command for every record, in this run and every pmap below
+// it. envcheck.go warns about their variables.
+var modeSwitches = []string{"worker", "pipe", "X", "max-args", "json", "csv", "tsv", "header", "colsep"}
+
+// isModeSwitch reports whether f is one of modeSwitches.
+func isModeSwitch(f cli.Flag) bool { return slices.Contains(modeSwitches, f.Names()[0]) }
+
+// clearEnvVars takes away the PMAP_<NAME> variable of f.
+func clearEnvVars(f cli.Flag) {
+	switch f := f.(type) {
+	case *cli.BoolFlag:
+		f.EnvVars = nil
+	case *cli.StringFlag:
+		f.EnvVars = nil
+	case *cli.StringSliceFlag:
+		f.EnvVars = nil
 	}
 }
+
+// hiddenAliases are the spellings of GNU parallel and xargs that pmap
+// accepts as aliases of its own options (-P4, --jobs 4, --dryrun, --lb):
+// --help and the completion scripts show only pmap's spelling; the
+// manual lists them beside it.
+var hiddenAliases = []string{"jobs", "max-procs", "P", "dryrun", "linebuffer", "lb", "xapply", "halt-on-error", "eta", "bar"}
 
 // infoFlags are the options that print something about pmap and exit.
 // They have no PMAP_<NAME> variable: PMAP_HELP=1 or PMAP_COMPLETION=bash

@@ -56,6 +56,9 @@ func writeHelp(w io.Writer, fl []cli.Flag) {
 	order := []string{"", catInput, catTemplate, catRunning, catOutput}
 	groups := map[string][]cli.Flag{}
 	for _, f := range fl {
+		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+			continue // accepted for GNU parallel scripts, not pmap's own
+		}
 		cat := ""
 		if c, ok := f.(cli.CategorizableFlag); ok {
 			cat = c.GetCategory()
@@ -88,6 +91,9 @@ func helpEntry(f cli.Flag) (spec, usage string) {
 	placeholder, usage := unquoteUsage(d.GetUsage())
 	var short, long []string
 	for _, n := range f.Names() {
+		if slices.Contains(hiddenAliases, n) {
+			continue
+		}
 		if len(n) == 1 {
 			short = append(short, "-"+n)
 		} else {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,10 +68,20 @@ func TestHelp(t *testing.T) {
 		if c, ok := f.(cli.CategorizableFlag); ok {
 			cat = c.GetCategory()
 		}
+		hidden := false
+		if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+			hidden = true
+		}
 		for _, n := range f.Names() {
 			found := false
 			for _, o := range listed[cat] {
 				found = found || o == optSpelling(n)
+			}
+			if h := hidden || slices.Contains(hiddenAliases, n); h || found {
+				if h && found {
+					t.Errorf("--help lists %s, a GNU spelling it keeps hidden", optSpelling(n))
+				}
+				continue
 			}
 			if !found {
 				t.Errorf("--help does not list %s under %q", optSpelling(n), cat)
@@ -91,9 +102,9 @@ func TestSuggest(t *testing.T) {
 		"-timeout":    "did you mean --timeout?",
 		"--prog":      "did you mean --progress?",
 		"--retires=2": "did you mean --retries?",
-		"--jobs":      "did you mean -n/--workers? (--jobs is xargs' or GNU parallel's spelling)",
-		"-P8":         "did you mean -n/--workers? (-P is xargs' or GNU parallel's spelling)",
-		"--will-cite": "pmap prints no citation notice: drop the option",
+		"--sshlogin":  "did you mean --ssh? (--sshlogin is xargs' or GNU parallel's spelling)",
+		"-S8":         "did you mean --ssh? (-S is xargs' or GNU parallel's spelling)",
+		"--citation":  "pmap prints no citation notice: drop the option",
 		"--zzzzzz":    "",
 		"-q":          "",
 		"--re":        "", // --results, --resume, --retries...: no unique prefix, nothing close

@@ -189,7 +189,12 @@ func TestManPage(t *testing.T) {
 		for _, f := range flags() {
 			var want []string
 			for _, n := range f.Names() {
-				if len(n) > 1 {
+				// A GNU alias has no variable, nor has a hidden flag.
+				hidden := slices.Contains(hiddenAliases, n)
+				if v, ok := f.(cli.VisibleFlag); ok && !v.IsVisible() {
+					hidden = true
+				}
+				if len(n) > 1 && !hidden || n == f.Names()[0] && isModeSwitch(f) {
 					want = append(want, envName(n))
 				}
 			}

@@ -275,6 +275,8 @@ func (r *reader) readOutput(o *options) error {
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
 	o.tag = c.Bool("tag")
+	// --will-cite and --no-notice (GNU parallel's) are accepted and change
+	// nothing: pmap prints no notices.
 	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
 	if s := c.String("fail-value"); s != "" {
 		o.failValueSet = true

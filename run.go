@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 
@@ -141,6 +142,9 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer, inv *invocation) *cli.App
 				return nil
 			case info.completion != "":
 				return writeCompletion(stdout, info.completion, c.App.Flags)
+			}
+			for _, w := range envWarnings(os.Environ(), c.App.Flags) {
+				fmt.Fprintf(stderr, "pmap: warning: %s\n", w)
 			}
 			o, err := readOptions(c, inv.given)
 			if err != nil {

@@ -77,18 +77,12 @@ func (inv *invocation) typed(name string) string {
 // foreignOptions are options of xargs and GNU parallel that pmap spells
 // differently, with the pmap option meant (or a word on what to do).
 var foreignOptions = map[string]string{
-	"P":         "--workers",
-	"jobs":      "--workers",
-	"max-procs": "--workers",
-	"bar":       "--progress",
-	"eta":       "--progress",
-	"S":         "--ssh",
-	"sshlogin":  "--ssh",
-	"pipepart":  "--pipe",
-	"will-cite": "pmap prints no citation notice: drop the option",
-	"citation":  "pmap prints no citation notice: drop the option",
-	"I":         "pmap has no -I: write {} in the template where the record goes",
-	"i":         "pmap has no -i: write {} in the template where the record goes",
+	"S":        "--ssh",
+	"sshlogin": "--ssh",
+	"pipepart": "--pipe",
+	"citation": "pmap prints no citation notice: drop the option",
+	"I":        "pmap has no -I: write {} in the template where the record goes",
+	"i":        "pmap has no -i: write {} in the template where the record goes",
 }
 
 // suggest names the option probably meant by the unknown option typed, ""
