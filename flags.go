@@ -71,7 +71,7 @@ func flags() []cli.Flag {
 		&cli.StringFlag{Name: "key", Usage: "the key of each job, a `TEMPLATE` (default {#})", Category: catTemplate},
 
 		// Running
-		stringFlag(catRunning, "workers", []string{"n", "j", "jobs", "max-procs", "P"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N"),
+		stringFlag(catRunning, "workers", []string{"n", "j", "jobs", "max-procs", "P"}, "auto", "run `N` jobs at once: auto (CPUs), N, N%, +N, -N, 0 (as many as possible)"),
 		stringFlag(catRunning, "backend", nil, "auto", "how jobs run: `auto`, exec (no shell), shell (sh -c), inprocess (embedded shell)"),
 		stringFlag(catRunning, "shell", nil, "sh", "the `SHELL` for the shell backend and for commands read as records"),
 		stringFlag(catRunning, "termseq", nil, "TERM,2s,KILL", "how a job is stopped: `SEQ` of signals and waits"),

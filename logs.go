@@ -35,7 +35,7 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 		logs.skip = r.Skip
 	}
 	if o.joblog != "" {
-		jl, err := output.OpenJoblog(o.joblog, o.resume)
+		jl, err := output.OpenJoblog(o.joblog, o.resume || o.joblogAppend)
 		if err != nil {
 			return logs, err
 		}

@@ -313,6 +313,12 @@ func (r *reader) readFailures(o *options) error {
 		o.halt = exec.Halt{Kind: exec.HaltFail, Now: true, Count: 1}
 	}
 	o.results, o.failed, o.joblog = c.String("results"), c.String("failed"), c.String("joblog")
+	if name, ok := strings.CutPrefix(o.joblog, "+"); ok {
+		if name == "" {
+			return usagef("write --joblog +FILE to append to FILE", "--joblog +: no file name")
+		}
+		o.joblog, o.joblogAppend = name, true
+	}
 	o.resume = c.Bool("resume") || c.Bool("resume-failed")
 	o.resumeAll = c.Bool("resume-failed")
 	return nil

@@ -97,6 +97,9 @@ type options struct {
 	results  string
 	failed   string
 	joblog   string
+	// joblogAppend is --joblog +FILE (GNU parallel's form): the log is
+	// appended to, as when resuming, instead of started afresh.
+	joblogAppend bool
 	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
 	// runs failed jobs again.
 	resume    bool

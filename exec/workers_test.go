@@ -10,7 +10,7 @@ func TestParseWorkers(t *testing.T) {
 	}{
 		{"auto", 4, false}, {"", 4, false}, {"3", 3, false}, {"50%", 2, false}, {"10%", 1, false},
 		{"150%", 6, false}, {"+2", 6, false}, {"-1", 3, false}, {"-10", 1, false},
-		{"0", 0, true}, {"x", 0, true}, {"%", 0, true}, {"+x", 0, true}, {"-0%", 0, true},
+		{"0", AllWorkers(), false}, {"x", 0, true}, {"%", 0, true}, {"+x", 0, true}, {"-0%", 0, true},
 	}
 	for _, tt := range tests {
 		got, err := ParseWorkers(tt.in, 4)

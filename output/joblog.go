@@ -32,8 +32,9 @@ type Joblog struct {
 	err     error
 }
 
-// OpenJoblog opens path for the joblog. With resume the file is appended to
-// (its header kept); otherwise it is started afresh.
+// OpenJoblog opens path for the joblog. With resume (--resume, or
+// --joblog +FILE) the file is appended to, with a header only when it is
+// new or empty; otherwise it is started afresh.
 func OpenJoblog(path string, resume bool) (*Joblog, error) {
 	flag := os.O_WRONLY | os.O_CREATE
 	if resume {
@@ -262,7 +263,9 @@ func ReadResume(path string, failedToo bool) (*Resume, error) {
 	br := bufio.NewReader(f)
 	for line := 0; ; line++ {
 		text, err := br.ReadString('\n')
-		if len(text) > 0 && line > 0 && strings.HasSuffix(text, "\n") {
+		// The header is the first line, when there is one: GNU parallel's
+		// --joblog +FILE writes none.
+		if len(text) > 0 && !(line == 0 && text == joblogHeader) && strings.HasSuffix(text, "\n") {
 			cols := strings.SplitN(strings.TrimSuffix(text, "\n"), "\t", 9)
 			if len(cols) != 9 {
 				return nil, fmt.Errorf("--joblog %s line %d: not a joblog line (want 9 TAB-separated columns)", path, line+1)
