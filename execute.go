@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -71,6 +72,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Tag:        o.tag,
 		TagString:  b.tagString,
 		Multi:      o.multi(),
+		// Text from input on a terminal has its control bytes escaped.
+		TerminalStdout: isTerminal(stdout),
+		TerminalStderr: isTerminal(stderr),
 	}
 	pipeClosed := make(chan struct{})
 	var brokenOnce sync.Once
@@ -233,6 +237,11 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	return jobs
 }
 
+// errDryRunNUL fails a --dry-run job whose command holds a NUL byte: no
+// shell line can carry one (a shell reads the command up to it), so
+// printing it would show, and `| sh` run, a different command.
+var errDryRunNUL = errors.New("the command holds a NUL byte, which no shell line can carry: --dry-run cannot print it")
+
 // dryRun prints each job's command and starts nothing. The slot shown by
 // {%} is the one the job would get with every job taking equally long.
 func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Writer) error {
@@ -250,6 +259,9 @@ func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Write
 		if j.Err == nil {
 			slot := int((j.Seq-1)%int64(b.workers)) + 1
 			line, err = b.expand.AppendLine(line[:0], j, slot)
+			if err == nil && bytes.IndexByte(line, 0) >= 0 {
+				err = errDryRunNUL
+			}
 			if err == nil {
 				line = append(line, '\n')
 				if _, err := out.Write(line); err != nil {

@@ -80,6 +80,11 @@ func (r *reader) readInput(o *options) error {
 	c := r.c
 	delim := "\n"
 	null, delimSet := c.Bool("null"), c.String("delimiter") != ""
+	if r.given["delimiter"] && !delimSet {
+		// An empty PMAP_DELIMITER means none, as for every option; an
+		// empty -d on the command line is a mistake, not newline mode.
+		return usagef("write -d '\\n' for lines, -0 for NUL", "-d '': the delimiter is empty")
+	}
 	if null && delimSet {
 		var err error
 		null, delimSet, err = r.commandLineWins("null", "delimiter",

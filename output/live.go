@@ -15,7 +15,7 @@ func (w *Writer) Live(j *job.Job, slot int) (stdout, stderr io.Writer) {
 	if w.opt.Ungroup {
 		return &rawWriter{s: &w.out}, &rawWriter{s: &w.err}
 	}
-	return &lineWriter{s: &w.out, tag: tag}, &lineWriter{s: &w.err, tag: tag}
+	return &lineWriter{s: &w.out, tag: w.tagFor(&w.out, tag)}, &lineWriter{s: &w.err, tag: w.tagFor(&w.err, tag)}
 }
 
 type rawWriter struct{ s *sink }

@@ -26,6 +26,9 @@ type Summary struct {
 	// Resume says how to run what a stop left undone; written only after
 	// a stop that left something.
 	Resume string
+	// terminal is set when the summary goes to a terminal: the first
+	// failure's command and error, which hold input, are escaped.
+	terminal bool
 }
 
 type firstFailure struct {
@@ -115,10 +118,13 @@ func (s *Summary) writeFailures(w io.Writer) {
 			kinds = append(kinds, fmt.Sprintf("%d %s", n, st))
 		}
 	}
-	cmd := s.first.command
+	cmd, msg := s.first.command, s.first.err
 	if len(cmd) > 200 {
 		cmd = cmd[:200] + "..."
 	}
+	if s.terminal {
+		cmd, msg = TerminalSafe(cmd), TerminalSafe(msg)
+	}
 	fmt.Fprintf(w, "pmap: %d of %d %s failed (%s); first: job %d (%s): %s",
-		s.Failed, s.Total, plural(s.Total, "job", "jobs"), strings.Join(kinds, ", "), s.first.seq, cmd, s.first.err)
+		s.Failed, s.Total, plural(s.Total, "job", "jobs"), strings.Join(kinds, ", "), s.first.seq, cmd, msg)
 }

@@ -67,6 +67,10 @@ type Options struct {
 	TagString *template.Template
 	// Multi is set for -N/-X jobs (for TagString expansion).
 	Multi bool
+	// TerminalStdout and TerminalStderr say which of them is a terminal:
+	// text from input written there (tags, -v, the summary) has its
+	// control bytes escaped (TerminalSafe).
+	TerminalStdout, TerminalStderr bool
 	// OnBroken is called once when stdout turns out to be a closed pipe.
 	OnBroken func()
 	// OnError is called once, with the first error writing stdout,
@@ -118,6 +122,7 @@ const joblogBatch = 4 << 10
 // New returns a Writer.
 func New(opt Options) *Writer {
 	w := &Writer{opt: opt}
+	w.Summary.terminal = opt.TerminalStderr
 	w.out = sink{w: opt.Stdout, name: "stdout", onBroken: opt.OnBroken, onError: w.fail}
 	// pmap's stderr is where it would report a failure to write it: it
 	// stays unchecked.
@@ -279,8 +284,8 @@ func (w *Writer) emit(r *job.Result) {
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
-	w.copied(r, copyTagged(&w.out, r.Stdout, tag, w.opt.Stop))
-	w.copied(r, copyTagged(&w.err, r.Stderr, tag, w.opt.Stop))
+	w.copied(r, copyTagged(&w.out, r.Stdout, w.tagFor(&w.out, tag), w.opt.Stop))
+	w.copied(r, copyTagged(&w.err, r.Stderr, w.tagFor(&w.err, tag), w.opt.Stop))
 }
 
 // copied handles the end of a copy of r's output: a copy that Stop cut
@@ -353,9 +358,22 @@ func (w *Writer) tag(j *job.Job, slot int) string {
 	return ""
 }
 
-// Verbose prints the command r is about to run on stderr (-v).
+// tagFor is tag as written to s: escaped for a terminal (TerminalSafe).
+func (w *Writer) tagFor(s *sink, tag string) string {
+	if s == &w.out && w.opt.TerminalStdout || s == &w.err && w.opt.TerminalStderr {
+		return TerminalSafe(tag)
+	}
+	return tag
+}
+
+// Verbose prints the command r is about to run on stderr (-v), escaped
+// for a terminal (TerminalSafe).
 func (w *Writer) Verbose(r *job.Result) {
-	line := r.Command.String() + "\n"
+	line := r.Command.String()
+	if w.opt.TerminalStderr {
+		line = TerminalSafe(line)
+	}
+	line += "\n"
 	w.err.mu.Lock()
 	w.err.write([]byte(line))
 	w.err.mu.Unlock()
