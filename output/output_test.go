@@ -150,6 +150,9 @@ func TestRecordGolden(t *testing.T) {
 		mk(&job.Result{Job: &job.Job{Seq: 1, Key: "1", Records: []input.Record{{Raw: "a.txt"}}}, Command: job.Command{Argv: []string{"gzip", "-9", "a.txt"}}, Slot: 1, Status: job.StatusOK}, "done\n", ""),
 		mk(&job.Result{Job: &job.Job{Seq: 2, Key: "b", Records: []input.Record{{Raw: "b\tc", Fields: []string{"b", "c"}}}}, Command: job.Command{Script: "cat 'b' | wc"}, Slot: 2, Status: job.StatusFailed, Exit: 1, Err: errors.New("exit status 1")}, "", "no such file\n"),
 		mk(&job.Result{Job: &job.Job{Seq: 3, Key: "3", Records: []input.Record{{Raw: `{"id":3,"url":"x"}`, JSON: map[string]any{"id": 3}}}}, Command: job.Command{Argv: []string{"crash"}}, Slot: 1, Status: job.StatusSignal, Exit: -1, Signal: "SIGSEGV", Err: errors.New("killed by SIGSEGV")}, "\xff\xfe binary", ""),
+		// Input and command that are not UTF-8: their base64 beside the text.
+		mk(&job.Result{Job: &job.Job{Seq: 4, Key: "4", Records: []input.Record{{Raw: "caf\xe9.txt"}}}, Command: job.Command{Argv: []string{"gzip", "caf\xe9.txt"}}, Slot: 2, Status: job.StatusOK}, "", ""),
+		mk(&job.Result{Job: &job.Job{Seq: 5, Key: "5", Records: []input.Record{{Raw: "x\xff\ty", Fields: []string{"x\xff", "y"}}, {Raw: "ok"}}}, Command: job.Command{Script: "echo 'x\xff' 'y' ok"}, Slot: 1, Status: job.StatusOK}, "", ""),
 	}
 	var buf bytes.Buffer
 	for _, r := range results {

@@ -1,9 +1,11 @@
 package output
 
 import (
+	"encoding/base64"
 	"io"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/input"
@@ -72,11 +74,34 @@ func appendRecordHead(b []byte, r *job.Result, withKey bool) []byte {
 		}
 		b = append(b, ']')
 	}
+	if !inputUTF8(j.Records) {
+		b = append(b, `,"input_base64":`...)
+		if len(j.Records) == 1 {
+			b = appendInputBase64(b, &j.Records[0])
+		} else {
+			b = append(b, '[')
+			for i := range j.Records {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendInputBase64(b, &j.Records[i])
+			}
+			b = append(b, ']')
+		}
+	}
 	b = append(b, `,"command":`...)
 	if r.Command.IsShell() {
 		b = appendString(b, r.Command.Script)
+		if !utf8.ValidString(r.Command.Script) {
+			b = append(b, `,"command_base64":`...)
+			b = appendBase64(b, r.Command.Script)
+		}
 	} else {
 		b = appendStrings(b, r.Command.Argv)
+		if !allUTF8(r.Command.Argv) {
+			b = append(b, `,"command_base64":`...)
+			b = appendBase64s(b, r.Command.Argv)
+		}
 	}
 	b = append(b, `,"slot":`...)
 	b = strconv.AppendInt(b, int64(r.Slot), 10)
@@ -113,6 +138,69 @@ func appendInput(b []byte, rec *input.Record) []byte {
 		return appendStrings(b, rec.Fields)
 	}
 	return appendString(b, rec.Raw)
+}
+
+// inputUTF8 reports whether every record as appendInput writes it is
+// UTF-8, so that "input" holds its bytes exactly. A JSON record that was
+// read is UTF-8 (input rejects one that is not: it is then a string).
+func inputUTF8(recs []input.Record) bool {
+	for i := range recs {
+		rec := &recs[i]
+		switch {
+		case rec.JSON != nil && rec.Err == nil:
+		case rec.Fields != nil:
+			if !allUTF8(rec.Fields) {
+				return false
+			}
+		default:
+			if !utf8.ValidString(rec.Raw) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// appendInputBase64 writes the record in the shape appendInput gives it,
+// each string as base64: the lossless form of an "input" that is not
+// UTF-8 (whose text has U+FFFD in place of the bytes that are not).
+func appendInputBase64(b []byte, rec *input.Record) []byte {
+	switch {
+	case rec.JSON != nil && rec.Err == nil:
+		return append(b, "null"...) // UTF-8 by construction
+	case rec.Fields != nil:
+		return appendBase64s(b, rec.Fields)
+	}
+	return appendBase64(b, rec.Raw)
+}
+
+// allUTF8 reports whether every string of ss is UTF-8.
+func allUTF8(ss []string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// appendBase64 appends s as a JSON string of its standard base64.
+func appendBase64(b []byte, s string) []byte {
+	b = append(b, '"')
+	b = base64.StdEncoding.AppendEncode(b, []byte(s))
+	return append(b, '"')
+}
+
+// appendBase64s appends ss as a JSON array of base64 strings.
+func appendBase64s(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendBase64(b, s)
+	}
+	return append(b, ']')
 }
 
 func appendStrings(b []byte, ss []string) []byte {
