@@ -40,6 +40,20 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.worker && o.backend == backendInProcess },
 		"use --backend exec or shell", says("--worker runs the worker as a process: --backend inprocess does not apply")},
 
+	// --retry-failed: the commands to run are the joblog's.
+	{func(o *options) bool { return o.retryFailed && o.joblog == "" },
+		"add --joblog FILE: the log says what failed", says("--retry-failed needs --joblog")},
+	{func(o *options) bool {
+		return o.retryFailed && (len(o.words) > 0 || len(o.input.ArgFiles) > 0 || len(o.specs) > 0 && !o.retryRead)
+	}, "pmap --retry-failed --joblog FILE; to re-run failed records with a template, use --resume-failed",
+		says("--retry-failed runs the commands the joblog shows failed: a template or input has no place")},
+	{func(o *options) bool { return o.retryFailed && o.resume },
+		"use one of them", says("--retry-failed and --resume both say what runs")},
+
+	// --nice renices pmap, and so the jobs it starts on this machine.
+	{func(o *options) bool { return o.nice != 0 && (len(o.hosts) > 0 || o.launcher != "") },
+		"write nice -n N in the template", says("--nice applies to jobs on this machine: --ssh and --launcher jobs run elsewhere")},
+
 	// --default fills fields of JSON records.
 	{func(o *options) bool { return len(o.defaults) > 0 && !o.input.JSON },
 		"add --json, or give CSV and TSV columns their defaults in the data", says("--default applies to the fields of --json records")},
@@ -63,6 +77,7 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.pipe && o.input.Colsep != "" }, pipeHint, says("--pipe and --colsep cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.Header }, pipeHint, says("--pipe and --header cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.SkipEmpty }, pipeHint, says("--pipe and -r cannot be combined")},
+	{func(o *options) bool { return o.pipe && o.input.Shuffle }, pipeHint, says("--pipe and --shuf cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.resume }, pipeHint, says("--pipe and --resume cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.failed != "" }, pipeHint, says("--pipe and --failed cannot be combined")},
 	{func(o *options) bool { return o.pipe && len(o.specs) > 0 },

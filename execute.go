@@ -38,6 +38,11 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if o.dryRun {
 		return dryRun(newJobSource(o, b, in, b.workers), b, bufio.NewWriterSize(stdout, 64<<10), stderr)
 	}
+	if o.nice != 0 {
+		if err := renice(o.nice); err != nil {
+			return exitWith(exitUsage, fmt.Errorf("--nice %d: %w", o.nice, err))
+		}
+	}
 	giveUp := newGiveUp()
 	sw := newStdoutWriter(stdout, giveUp.done)
 	defer sw.Close()

@@ -58,6 +58,7 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
+		boolFlag(catInput, "shuf", nil, "run the jobs in random order ({#} and output follow it; reads all input first)"),
 		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
 		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
@@ -83,6 +84,7 @@ func flags() []cli.Flag {
 		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
 		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
 		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row before reading a record"),
+		stringFlag(catRunning, "nice", nil, "", "run jobs (and pmap) at niceness `N` more than now, as nice -n N"),
 		stringFlag(catRunning, "delay", nil, "", "wait at least `D` between job starts (0.5s, 2m, seconds)"),
 		stringFlag(catRunning, "load", nil, "", "start a job only while the 1-minute load average is below `N` (or N% of the CPUs)"),
 		stringFlag(catRunning, "memfree", nil, "", "start a job only while more than `SIZE` of memory is available (512M, 2G)"),
@@ -108,6 +110,7 @@ func flags() []cli.Flag {
 		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
 		boolFlag(catOutput, "resume-failed", nil, "like --resume, but run the jobs that failed again"),
+		boolFlag(catOutput, "retry-failed", nil, "run again the commands the --joblog shows failed (no template, no input)"),
 		boolFlag(catOutput, "progress", []string{"eta", "bar"}, "show progress on stderr (done/total, failed, jobs/s, ETA), also when stderr is not a terminal"),
 		boolFlag(catOutput, "no-progress", nil, "never show progress (by default it shows when stderr is a terminal and stdout is not)"),
 
@@ -132,7 +135,7 @@ func flags() []cli.Flag {
 // letter from another, PMAP_WORKER for PMAP_WORKERS) would silently run a
 // different command for every record, in this run and every pmap below
 // it. envcheck.go warns about their variables.
-var modeSwitches = []string{"worker", "pipe", "X", "max-args", "json", "csv", "tsv", "header", "colsep"}
+var modeSwitches = []string{"worker", "pipe", "X", "max-args", "json", "csv", "tsv", "header", "colsep", "retry-failed"}
 
 // isModeSwitch reports whether f is one of modeSwitches.
 func isModeSwitch(f cli.Flag) bool { return slices.Contains(modeSwitches, f.Names()[0]) }

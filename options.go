@@ -41,7 +41,7 @@ func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	steps := []func(*options) error{
 		r.readInput, r.readTemplate, r.readWorkers, r.readSlotVars, r.readDefaults, r.readProgress, r.readWorker,
 		r.readThrottle, r.readPipe, r.readRemote, r.readBackend, r.readRunning,
-		r.readOutput, r.readFailures,
+		r.readOutput, r.readFailures, r.readRetryFailed,
 	}
 	for _, step := range steps {
 		if err := step(o); err != nil {
@@ -110,6 +110,7 @@ func (r *reader) readInput(o *options) error {
 		Header:    c.Bool("header"),
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
+		Shuffle:   c.Bool("shuf"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
 	}
@@ -211,6 +212,11 @@ func (r *reader) readThrottle(o *options) error {
 	if s := c.String("load"); s != "" {
 		if o.load, err = parseLoad(s, exec.CPUs()); err != nil {
 			return usagef("", "--load: %v", err)
+		}
+	}
+	if s := c.String("nice"); s != "" {
+		if o.nice, err = strconv.Atoi(s); err != nil || o.nice < -39 || o.nice > 39 {
+			return usagef("", "--nice %q: want a whole number from -39 to 39 (as nice -n)", s)
 		}
 	}
 	if s := c.String("memfree"); s != "" {
@@ -326,6 +332,24 @@ func (r *reader) readFailures(o *options) error {
 	}
 	o.resume = c.Bool("resume") || c.Bool("resume-failed")
 	o.resumeAll = c.Bool("resume-failed")
+	o.retryFailed = c.Bool("retry-failed")
+	return nil
+}
+
+// readRetryFailed makes the commands that --joblog shows failed the
+// records of a run without a template (each record a command line), for
+// --retry-failed; the log is appended to. A command line that also gives a
+// template or input is left to checkConflicts.
+func (r *reader) readRetryFailed(o *options) error {
+	if !o.retryFailed || o.joblog == "" || len(o.words) > 0 || len(o.specs) > 0 || len(o.input.ArgFiles) > 0 {
+		return nil
+	}
+	cmds, err := output.ReadRetry(o.joblog)
+	if err != nil {
+		return exitWith(exitUsage, err)
+	}
+	o.specs = []input.Spec{{Values: cmds}}
+	o.joblogAppend, o.retryRead = true, true
 	return nil
 }
 

@@ -100,6 +100,15 @@ type options struct {
 	// joblogAppend is --joblog +FILE (GNU parallel's form): the log is
 	// appended to, as when resuming, instead of started afresh.
 	joblogAppend bool
+	// retryFailed is --retry-failed: the jobs are the commands that the
+	// joblog shows failed (readRetryFailed puts them in specs).
+	retryFailed bool
+	retryRead   bool // specs hold the joblog's failed commands
+	// shuffle is --shuf: the records are read to the end and run in a
+	// random order.
+	shuffle bool
+	// nice is --nice: the niceness added to pmap's, and so its jobs'.
+	nice int
 	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
 	// runs failed jobs again.
 	resume    bool

@@ -28,6 +28,9 @@ type Config struct {
 	SkipEmpty bool
 	// Link is --link: zip all sources instead of multiplying them.
 	Link bool
+	// Shuffle is --shuf: the records, read to the end first, in a random
+	// order (Shuffled).
+	Shuffle bool
 	// ArgFiles are the -a files, in order; each is its own source, before
 	// the ::: and :::: sources, like `:::: FILE FILE`.
 	ArgFiles []string
@@ -122,6 +125,9 @@ func Open(cfg Config, stdin io.Reader, specs []Spec) (Source, error) {
 	if err != nil {
 		o.Close()
 		return nil, err
+	}
+	if cfg.Shuffle {
+		src = Shuffled(src)
 	}
 	o.Source = Numbered(src)
 	return o, nil

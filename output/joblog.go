@@ -252,44 +252,80 @@ type Resume struct {
 // missing file means nothing ran yet.
 func ReadResume(path string, failedToo bool) (*Resume, error) {
 	r := &Resume{counts: map[string]int{}}
+	err := readJoblog(path, func(exitval, signal int, cmd string) {
+		if !failedToo || (exitval == 0 && signal == 0) {
+			r.counts[cmd]++
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ReadRetry reads the joblog at path for --retry-failed: the commands
+// whose last line there shows them failed (Exitval or Signal not 0), each
+// once, in the order of their first line. A missing file means nothing ran.
+func ReadRetry(path string) ([]string, error) {
+	failed := map[string]bool{}
+	var order []string
+	err := readJoblog(path, func(exitval, signal int, cmd string) {
+		if _, seen := failed[cmd]; !seen {
+			order = append(order, cmd)
+		}
+		failed[cmd] = exitval != 0 || signal != 0
+	})
+	if err != nil {
+		return nil, err
+	}
+	cmds := []string{}
+	for _, c := range order {
+		if failed[c] {
+			cmds = append(cmds, c)
+		}
+	}
+	return cmds, nil
+}
+
+// readJoblog calls line for each job line of the joblog at path, in order.
+// A missing file has none.
+func readJoblog(path string, line func(exitval, signal int, cmd string)) error {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return r, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--joblog: %w", err)
+		return fmt.Errorf("--joblog: %w", err)
 	}
 	defer f.Close()
 	br := bufio.NewReader(f)
-	for line := 0; ; line++ {
+	for n := 0; ; n++ {
 		text, err := br.ReadString('\n')
 		// The header is the first line, when there is one: GNU parallel's
 		// --joblog +FILE writes none.
-		if len(text) > 0 && !(line == 0 && text == joblogHeader) && strings.HasSuffix(text, "\n") {
+		if len(text) > 0 && !(n == 0 && text == joblogHeader) && strings.HasSuffix(text, "\n") {
 			cols := strings.SplitN(strings.TrimSuffix(text, "\n"), "\t", 9)
 			if len(cols) != 9 {
-				return nil, fmt.Errorf("--joblog %s line %d: not a joblog line (want 9 TAB-separated columns)", path, line+1)
+				return fmt.Errorf("--joblog %s line %d: not a joblog line (want 9 TAB-separated columns)", path, n+1)
 			}
 			exitval, err1 := strconv.Atoi(cols[6])
 			signal, err2 := strconv.Atoi(cols[7])
 			if err1 != nil || err2 != nil {
-				return nil, fmt.Errorf("--joblog %s line %d: Exitval and Signal must be numbers", path, line+1)
+				return fmt.Errorf("--joblog %s line %d: Exitval and Signal must be numbers", path, n+1)
 			}
 			cmd, derr := decodeJoblogCommand(cols[8])
 			if derr != nil {
-				return nil, fmt.Errorf("--joblog %s line %d: %w", path, line+1, derr)
+				return fmt.Errorf("--joblog %s line %d: %w", path, n+1, derr)
 			}
-			if !failedToo || (exitval == 0 && signal == 0) {
-				r.counts[cmd]++
-			}
+			line(exitval, signal, cmd)
 		}
 		// A last line without newline is a write cut short by a kill: that
 		// job did not finish.
 		if err == io.EOF {
-			return r, nil
+			return nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--joblog: %w", err)
+			return fmt.Errorf("--joblog: %w", err)
 		}
 	}
 }
