@@ -277,7 +277,11 @@ func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Write
 			j.Err = err
 		}
 		failed = true
-		fmt.Fprintf(stderr, "pmap: job %d: %v\n", j.Seq, j.Err)
+		msg := j.Err.Error()
+		if isTerminal(stderr) {
+			msg = output.TerminalSafe(msg) // it can quote the record
+		}
+		fmt.Fprintf(stderr, "pmap: job %d: %s\n", j.Seq, msg)
 	}
 	if err := out.Flush(); err != nil {
 		return stdoutError(err)
