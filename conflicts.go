@@ -49,6 +49,8 @@ var conflicts = []conflict{
 		says("--retry-failed runs the commands the joblog shows failed: a template or input has no place")},
 	{func(o *options) bool { return o.retryFailed && o.resume },
 		"use one of them", says("--retry-failed and --resume both say what runs")},
+	{func(o *options) bool { return o.retryFailed && o.pipe },
+		"drop --pipe", says("--retry-failed runs the joblog's command lines: --pipe does not apply")},
 
 	// --nice renices pmap, and so the jobs it starts on this machine.
 	{func(o *options) bool { return o.nice != 0 && (len(o.hosts) > 0 || o.launcher != "") },

@@ -41,8 +41,8 @@ func sliceFlag(cat, name string, aliases []string, usage string) *cli.StringSlic
 const defaultWorkerRestarts = 3
 
 // flags are pmap's options, one table: options.go reads each of them
-// once. Every long option can also be set from PMAP_<NAME>; the command
-// line wins.
+// once. Every long option but the modeSwitches can also be set from
+// PMAP_<NAME>; the command line wins.
 func flags() []cli.Flag {
 	fl := []cli.Flag{
 		// Input

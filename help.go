@@ -28,7 +28,9 @@ Options go before the template: the first word that is not an option starts
 the template, and everything after it belongs to the command (pmap -n 2 grep
 -v x gives -v to grep). Write -- before a template that starts with a dash.
 Every long option can also be set as PMAP_<NAME> (PMAP_WORKERS=8, --dry-run
-is PMAP_DRY_RUN=1); the command line wins.
+is PMAP_DRY_RUN=1); the command line wins. Not those that change what the
+template means (--worker, --pipe, -X, -N, --json, --csv, --tsv, --header,
+--colsep, --retry-failed): they come from the command line only.
 `
 
 const helpExamples = `Examples:
