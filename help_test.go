@@ -105,6 +105,8 @@ func TestSuggest(t *testing.T) {
 		"--sshlogin":  "did you mean --ssh? (--sshlogin is xargs' or GNU parallel's spelling)",
 		"-S8":         "did you mean --ssh? (-S is xargs' or GNU parallel's spelling)",
 		"--citation":  "pmap prints no citation notice: drop the option",
+		"--jobz":      "did you mean --workers?", // closest to --jobs, a hidden alias
+		"--linebufer": "did you mean --line-buffer?",
 		"--zzzzzz":    "",
 		"-q":          "",
 		"--re":        "", // --results, --resume, --retries...: no unique prefix, nothing close

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -116,19 +117,26 @@ func suggest(typed string, fl []cli.Flag) string {
 	if len(name) < 2 {
 		return ""
 	}
+	// shown is the name a suggestion gives for each long name: pmap's
+	// own, also when the typo is closest to a GNU alias (--jobz: --workers).
 	var longs []string
+	shown := map[string]string{}
 	for _, f := range fl {
 		for _, n := range f.Names() {
 			if len(n) > 1 {
 				longs = append(longs, n)
+				shown[n] = n
+				if slices.Contains(hiddenAliases, n) {
+					shown[n] = f.Names()[0]
+				}
 			}
 		}
 	}
 	// A unique prefix (--prog), then the closest name by edit distance.
 	var prefixed []string
 	for _, n := range longs {
-		if strings.HasPrefix(n, name) {
-			prefixed = append(prefixed, n)
+		if strings.HasPrefix(n, name) && !slices.Contains(prefixed, shown[n]) {
+			prefixed = append(prefixed, shown[n])
 		}
 	}
 	if len(prefixed) == 1 {
@@ -148,7 +156,7 @@ func suggest(typed string, fl []cli.Flag) string {
 	if best == "" {
 		return ""
 	}
-	return "did you mean --" + best + "?"
+	return "did you mean --" + shown[best] + "?"
 }
 
 // spellWithAliases is an option with its one-letter alias: -n/--workers.
