@@ -51,7 +51,9 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "colsep", []string{"C"}, "", "split each record into fields {1}..{n} at `REGEX`"),
 		boolFlag(catInput, "csv", nil, "records are RFC 4180 CSV rows (quoted fields, embedded newlines)"),
 		boolFlag(catInput, "tsv", nil, "records are tab-separated rows"),
-		boolFlag(catInput, "header", nil, "the first record names the fields: {name}"),
+		// --header takes an optional value, as in GNU parallel: normalizeArgs
+		// writes a bare --header as --header=: (the first line).
+		stringFlag(catInput, "header", nil, "", "the first record names the fields: {name}; with --pipe, a header of `N` lines or matching a REGEX starts every block"),
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
 		boolFlag(catInput, "link", nil, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
@@ -60,6 +62,9 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
 		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
+		stringFlag(catInput, "recend", nil, "", "--pipe: records end with `STR` (default \\n; \\n \\t \\r \\0 \\\\ are escapes)"),
+		stringFlag(catInput, "recstart", nil, "", "--pipe: records start with `STR`"),
+		boolFlag(catInput, "regexp", nil, "--pipe: --recend and --recstart are regular expressions"),
 
 		// Template
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
@@ -155,6 +160,16 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 			return append(out, args[i:]...), given
 		}
 		name := strings.TrimLeft(a, "-")
+		if name == "header" {
+			given["header"] = true
+			if i+1 < len(args) && headerValue(args, i+1, given, takesValue) {
+				i++
+				out = append(out, "--header="+args[i])
+			} else {
+				out = append(out, "--header=:")
+			}
+			continue
+		}
 		if n, _, ok := strings.Cut(name, "="); ok {
 			given[primary[n]] = true
 			out = append(out, a)
@@ -172,9 +187,6 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 		case isBool[name]:
 			given[primary[name]] = true
 			out = append(out, a)
-			if name == "header" && i+1 < len(args) && args[i+1] == ":" {
-				i++ // GNU parallel's --header takes a value; ':' means the first line
-			}
 			continue
 		}
 		if strings.HasPrefix(a, "--") || len(name) < 2 {
@@ -199,4 +211,33 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 	next:
 	}
 	return out, given
+}
+
+// headerValue reports whether args[i], after a --header, is its value:
+// ":" (GNU parallel's first line) or a number of lines always; any other
+// word only with --pipe given among the options before or after it, where
+// GNU's --header always takes a value (a header regular expression).
+// Elsewhere a bare --header is pmap's "the first record names the fields"
+// and the word is the command.
+func headerValue(args []string, i int, given map[string]bool, takesValue map[string]bool) bool {
+	v := args[i]
+	if v == ":" || (v != "" && strings.Trim(v, "0123456789") == "") {
+		return true
+	}
+	if strings.HasPrefix(v, "-") {
+		return false
+	}
+	if given["pipe"] {
+		return true
+	}
+	for j := i + 1; j < len(args) && strings.HasPrefix(args[j], "-") && args[j] != "--" && args[j] != "-"; j++ {
+		name, _, glued := strings.Cut(strings.TrimLeft(args[j], "-"), "=")
+		if name == "pipe" {
+			return true
+		}
+		if takesValue[name] && !glued {
+			j++
+		}
+	}
+	return false
 }

@@ -97,18 +97,33 @@ func (r *reader) readInput(o *options) error {
 			return usagef("", "-d: %v", err)
 		}
 	}
+	o.header = r.header()
 	o.input = input.Config{
 		Delimiter: delim,
 		Colsep:    c.String("colsep"),
 		CSV:       c.Bool("csv"),
 		TSV:       c.Bool("tsv"),
-		Header:    c.Bool("header"),
+		Header:    o.header == ":" || o.header == "1",
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
 	}
 	return nil
+}
+
+// header is --header's value: ":" for a bare --header (normalizeArgs
+// writes it so), "" for none. PMAP_HEADER may be a switch: true is the
+// first line, false none, as a number 0 is in GNU parallel.
+func (r *reader) header() string {
+	switch v := r.c.String("header"); v {
+	case "", "0", "false":
+		return ""
+	case "true":
+		return ":"
+	default:
+		return v
+	}
 }
 
 // argFiles are the -a files. An empty PMAP_ARG_FILE means none, as an
@@ -220,6 +235,7 @@ func (r *reader) readPipe(o *options) error {
 	c := r.c
 	o.pipe = c.Bool("pipe")
 	o.blockSet, o.maxLinesSet = c.IsSet("block"), c.IsSet("max-lines")
+	o.recSet = c.IsSet("recend") || c.IsSet("recstart") || c.Bool("regexp")
 	if !o.pipe {
 		return nil
 	}
@@ -238,6 +254,9 @@ func (r *reader) readPipe(o *options) error {
 		}
 		o.block.Lines = n
 	}
+	if err := r.readRecords(o); err != nil {
+		return err
+	}
 	// -N counts records per block here; the jobs themselves have none.
 	o.block.Records, o.maxArgs = o.maxArgs, 0
 	if files := o.input.ArgFiles; len(files) == 1 {
@@ -246,6 +265,43 @@ func (r *reader) readPipe(o *options) error {
 			o.block.Name = o.pipeFile
 		}
 	}
+	return nil
+}
+
+// readRecords reads how --pipe finds its records and header: --recend,
+// --recstart, --regexp (GNU parallel's record separators) and --header,
+// which with --pipe is a header put in front of every block, not names.
+func (r *reader) readRecords(o *options) error {
+	c := r.c
+	if o.header != "" {
+		re, err := input.PipeHeader(o.header)
+		if err != nil {
+			return usagef("give a number of lines, or a regular expression (RE2 syntax) such as '.*\\n'", "%v", err)
+		}
+		o.block.Header, o.input.Header = re, false
+	}
+	endSet, startSet := c.IsSet("recend"), c.IsSet("recstart")
+	if !endSet && !startSet {
+		o.block.Regexp = c.Bool("regexp")
+		return nil
+	}
+	if r.given["null"] || r.given["delimiter"] {
+		return usagef("give the record end once, with --recend", "--recend/--recstart and -0/-d both set where --pipe records end")
+	}
+	o.block.Regexp = c.Bool("regexp")
+	end, start := c.String("recend"), c.String("recstart")
+	if !o.block.Regexp {
+		end, start = input.UnescapeRecordSeparator(end), input.UnescapeRecordSeparator(start)
+	}
+	if !endSet {
+		end = "" // --recstart alone: a record is anything up to the next start
+	}
+	if o.block.Regexp {
+		if _, err := input.CompileRecordRegexp(end, start); err != nil {
+			return usagef("--regexp takes RE2 syntax (Go's regexp), close to Perl's for common expressions", "--recend/--recstart: %v", err)
+		}
+	}
+	o.block.Delimiter, o.block.RecStart = end, start
 	return nil
 }
 

@@ -35,6 +35,12 @@ type options struct {
 	// blockSet and maxLinesSet record --block and -L, which only apply
 	// with --pipe.
 	blockSet, maxLinesSet bool
+	// header is --header as given (":" for a bare --header), "" for none;
+	// a number of lines other than 1, or a REGEX, only works with --pipe.
+	header string
+	// recSet records --recend, --recstart or --regexp, which only apply
+	// with --pipe.
+	recSet bool
 
 	// vars are the --var constants, {NAME}.
 	vars map[string]string
