@@ -100,6 +100,13 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.failValueSet && o.format != output.Object && o.format != output.Array },
 		"use --format object or array", says("--fail-value is the value of a failed job in --format object and array")},
 
+	// --results DIR/ writes each job's captured output to its directory.
+	{func(o *options) bool { return o.resultsDir != "" && o.pipe },
+		"use --results FILE.jsonl: GNU parallel writes every block's output over the last one's",
+		says("--pipe and --results DIR/ cannot be combined: blocks have no values to name directories")},
+	{func(o *options) bool { return o.resultsDir != "" && (o.lineBuffer || o.ungroup) },
+		"drop --line-buffer/--ungroup", says("--results DIR/ needs each job's whole output")},
+
 	// Resuming reads the joblog.
 	{func(o *options) bool { return o.resume && o.joblog == "" },
 		"add --joblog FILE: resuming reads it", says("--resume needs --joblog")},

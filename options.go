@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -366,10 +369,48 @@ func (r *reader) readFailures(o *options) error {
 		}
 		o.halt = exec.Halt{Kind: exec.HaltFail, Now: true, Count: 1}
 	}
-	o.results, o.failed, o.joblog = c.String("results"), c.String("failed"), c.String("joblog")
+	o.failed, o.joblog = c.String("failed"), c.String("joblog")
+	if o.results, o.resultsDir, err = resultsTarget(c.String("results")); err != nil {
+		return err
+	}
 	o.resume = c.Bool("resume") || c.Bool("resume-failed")
 	o.resumeAll = c.Bool("resume-failed")
 	return nil
+}
+
+// resultsTarget decides what --results NAME is, the one place of that rule:
+// GNU parallel's directory layout (dir) when NAME ends in / or is an
+// existing directory; pmap's JSON lines file when NAME is an existing file
+// or ends in .json, .jsonl or .ndjson. Any other NAME is ambiguous (GNU
+// parallel would make a directory of it, pmap made a JSON file): a usage
+// error rather than a guess, and so are GNU's CSV and TSV files and its
+// replacement strings in the name, which pmap does not write.
+func resultsTarget(name string) (file, dir string, err error) {
+	if name == "" {
+		return "", "", nil
+	}
+	if strings.Contains(name, "{") && strings.Contains(name, "}") {
+		return "", "", usagef("give a directory (DIR/) or a JSON lines file (FILE.jsonl)",
+			"--results %q: replacement strings in the name are not supported", name)
+	}
+	if strings.HasSuffix(name, "/") {
+		return "", name, nil
+	}
+	if st, err := os.Stat(name); err == nil {
+		if st.IsDir() {
+			return "", name, nil
+		}
+		return name, "", nil
+	}
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".json", ".jsonl", ".ndjson":
+		return name, "", nil
+	case ".csv", ".tsv":
+		return "", "", usagef("write JSON lines (--results FILE.jsonl) or GNU's directory layout (--results DIR/)",
+			"--results %q: GNU parallel's %s results file is not supported", name, strings.TrimPrefix(ext, "."))
+	}
+	return "", "", usagef(fmt.Sprintf("write --results %s/ for GNU parallel's directory layout, or --results %s.jsonl for JSON lines", name, name),
+		"--results %q: a new name without / or .jsonl could be a directory or a file", name)
 }
 
 func (r *reader) readRemote(o *options) error {

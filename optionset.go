@@ -101,8 +101,11 @@ type options struct {
 	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
 	exitZero bool
 	results  string
-	failed   string
-	joblog   string
+	// resultsDir is --results DIR/: every job's output in GNU parallel's
+	// directory layout (results is then "").
+	resultsDir string
+	failed     string
+	joblog     string
 	// resume is --resume or --resume-failed; resumeAll (--resume-failed)
 	// runs failed jobs again.
 	resume    bool

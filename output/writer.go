@@ -83,6 +83,9 @@ type Options struct {
 	// ResultsPath names it in messages.
 	Results     io.Writer
 	ResultsPath string
+	// ResultsDir receives every job's output in GNU parallel's directory
+	// layout (--results DIR/), in output order.
+	ResultsDir *ResultsDir
 	// Joblog logs finished jobs (--joblog) in output order, each only once
 	// its output has been written to stdout and flushed: a pmap killed at
 	// any moment has logged no job whose output it did not deliver, so
@@ -227,6 +230,9 @@ func (w *Writer) emit(r *job.Result) {
 	defer w.log(r)
 	gaveUp := w.givenUp(r)
 	if err := w.opt.Failed.Write(r); err != nil {
+		w.fail(err)
+	}
+	if err := w.opt.ResultsDir.Write(r); err != nil {
 		w.fail(err)
 	}
 	if w.opt.Results != nil {
