@@ -60,6 +60,7 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
 		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
+		boolFlag(catInput, "pipepart", nil, "--pipe for the one -a FILE, seekable: each job reads its part of the file itself"),
 		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
 		stringFlag(catInput, "recend", nil, "", "--pipe: records end with `STR` (default \\n; \\n \\t \\r \\0 \\\\ are escapes)"),

@@ -236,7 +236,8 @@ func (r *reader) readThrottle(o *options) error {
 
 func (r *reader) readPipe(o *options) error {
 	c := r.c
-	o.pipe = c.Bool("pipe")
+	o.pipePart = c.Bool("pipepart")
+	o.pipe = c.Bool("pipe") || o.pipePart
 	o.blockSet, o.maxLinesSet = c.IsSet("block"), c.IsSet("max-lines")
 	o.recSet = c.IsSet("recend") || c.IsSet("recstart") || c.Bool("regexp")
 	if !o.pipe {

@@ -32,6 +32,9 @@ type options struct {
 	block input.BlockOptions
 	// pipeFile is the one -a FILE --pipe reads; "" or "-" for stdin.
 	pipeFile string
+	// pipePart is --pipepart: --pipe (pipe is set too) whose jobs read
+	// their parts of pipeFile themselves.
+	pipePart bool
 	// blockSet and maxLinesSet record --block and -L, which only apply
 	// with --pipe.
 	blockSet, maxLinesSet bool
