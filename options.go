@@ -36,7 +36,11 @@ func readInfo(c *cli.Context) info {
 // which win over the PMAP_<NAME> variables.
 func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	r := &reader{c: c, given: given}
-	words, specs, err := input.SplitArgs(c.Args().Slice())
+	seps, err := r.separators()
+	if err != nil {
+		return nil, err
+	}
+	words, specs, err := input.SplitArgsWith(c.Args().Slice(), seps)
 	if err != nil {
 		return nil, usagef("", "%v", err)
 	}
@@ -111,8 +115,26 @@ func (r *reader) readInput(o *options) error {
 		SkipEmpty: c.Bool("no-run-if-empty"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
+		EOF:       c.String("eof"),
 	}
 	return nil
+}
+
+// separators are the words that start sources: ::: and ::::, or
+// --arg-sep and --arg-file-sep, as in GNU parallel.
+func (r *reader) separators() (input.Separators, error) {
+	seps := input.DefaultSeparators
+	if s := r.c.String("arg-sep"); s != "" {
+		seps.Values = s
+	}
+	if s := r.c.String("arg-file-sep"); s != "" {
+		seps.Files = s
+	}
+	if seps.Values == seps.Files || seps.Values == seps.Files+"+" || seps.Files == seps.Values+"+" {
+		return seps, usagef("give --arg-sep and --arg-file-sep different words",
+			"--arg-sep %q and --arg-file-sep %q cannot be told apart", seps.Values, seps.Files)
+	}
+	return seps, nil
 }
 
 // header is --header's value: ":" for a bare --header (normalizeArgs
