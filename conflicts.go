@@ -106,6 +106,16 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.failValueSet && o.format != output.Object && o.format != output.Array },
 		"use --format object or array", says("--fail-value is the value of a failed job in --format object and array")},
 
+	// --files prints file names where the output would be.
+	{func(o *options) bool { return o.files && o.format != output.Raw }, "use --format raw (the default)",
+		func(o *options) string {
+			return fmt.Sprintf("--files and --format %s cannot be combined", o.formatName)
+		}},
+	{func(o *options) bool { return o.files && (o.lineBuffer || o.ungroup) },
+		"drop --line-buffer/--ungroup", says("--files needs each job's whole output")},
+	{func(o *options) bool { return o.files && (o.tag || o.tagString != "") },
+		"drop --tag/--tagstring", says("--files prints file names, which are not tagged")},
+
 	// --results DIR/ writes each job's captured output to its directory.
 	{func(o *options) bool { return o.resultsDir != "" && o.pipe },
 		"use --results FILE.jsonl: GNU parallel writes every block's output over the last one's",

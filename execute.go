@@ -46,7 +46,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	defer cancel(nil)
 	drain := make(chan struct{})
 	failure := &writeFailure{cancel: cancel}
-	sp := spool.New(outputBudget, "")
+	sp := spool.New(outputBudget, o.tmpDir)
 	sp.OnError = failure.fail
 	defer sp.Close()
 	engine := &exec.Engine{
@@ -69,6 +69,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Values:     o.value,
 		FailValue:  o.failValue,
 		Tag:        o.tag,
+		Files:      o.files,
+		TmpDir:     o.tmpDir,
 		TagString:  b.tagString,
 		Multi:      o.multi(),
 	}

@@ -112,6 +112,8 @@ func flags() []cli.Flag {
 		boolFlag(catOutput, "exit-zero", nil, "exit 0 when jobs failed: the records say which (usage errors, bad input, --halt and signals keep their codes)"),
 		boolFlag(catOutput, "verbose", []string{"v"}, "print each command on stderr before it runs"),
 		stringFlag(catOutput, "results", nil, "", "also write every job's JSON record to `FILE` (JSON lines), or its output to DIR/ in GNU parallel's layout"),
+		boolFlag(catOutput, "files", nil, "write each job's output to a file in the --tmpdir and print the file's name instead"),
+		stringFlag(catOutput, "tmpdir", nil, "", "`DIR` for --files and for output that does not fit in memory (default $TMPDIR or /tmp)"),
 		stringFlag(catOutput, "failed", nil, "", "write the input records of failed jobs to `FILE`, to re-run them"),
 		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),

@@ -357,6 +357,12 @@ func (r *reader) readOutput(o *options) error {
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
 	o.tag = c.Bool("tag")
+	o.files, o.tmpDir = c.Bool("files"), c.String("tmpdir")
+	if o.tmpDir != "" {
+		if st, err := os.Stat(o.tmpDir); err != nil || !st.IsDir() {
+			return usagef("give an existing directory", "--tmpdir %q is not a directory", o.tmpDir)
+		}
+	}
 	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
 	if s := c.String("fail-value"); s != "" {
 		o.failValueSet = true

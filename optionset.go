@@ -104,6 +104,10 @@ type options struct {
 	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
 	exitZero bool
 	results  string
+	// files is --files: each job's output goes to a file in tmpDir, whose
+	// name is printed. tmpDir is --tmpdir ("": the system's).
+	files  bool
+	tmpDir string
 	// resultsDir is --results DIR/: every job's output in GNU parallel's
 	// directory layout (results is then "").
 	resultsDir string

@@ -86,6 +86,10 @@ type Options struct {
 	// ResultsDir receives every job's output in GNU parallel's directory
 	// layout (--results DIR/), in output order.
 	ResultsDir *ResultsDir
+	// Files writes each job's standard output to a file in TmpDir and
+	// prints its name instead (--files, --tmpdir; "" is the system's).
+	Files  bool
+	TmpDir string
 	// Joblog logs finished jobs (--joblog) in output order, each only once
 	// its output has been written to stdout and flushed: a pmap killed at
 	// any moment has logged no job whose output it did not deliver, so
@@ -282,6 +286,10 @@ func (w *Writer) emit(r *job.Result) {
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {
+		return
+	}
+	if w.opt.Files {
+		w.emitFile(r)
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
