@@ -168,7 +168,7 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 		name := strings.TrimLeft(a, "-")
 		if name == "header" {
 			given["header"] = true
-			if i+1 < len(args) && headerValue(args, i+1, given, takesValue) {
+			if i+1 < len(args) && headerValue(args, i+1, given, takesValue, isBool) {
 				i++
 				out = append(out, "--header="+args[i])
 			} else {
@@ -221,11 +221,11 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 
 // headerValue reports whether args[i], after a --header, is its value:
 // ":" (GNU parallel's first line) or a number of lines always; any other
-// word only with --pipe given among the options before or after it, where
+// word only with --pipe (or --pipepart) among the options before or after it, where
 // GNU's --header always takes a value (a header regular expression).
 // Elsewhere a bare --header is pmap's "the first record names the fields"
 // and the word is the command.
-func headerValue(args []string, i int, given map[string]bool, takesValue map[string]bool) bool {
+func headerValue(args []string, i int, given, takesValue, isBool map[string]bool) bool {
 	v := args[i]
 	if v == ":" || (v != "" && strings.Trim(v, "0123456789") == "") {
 		return true
@@ -233,13 +233,16 @@ func headerValue(args []string, i int, given map[string]bool, takesValue map[str
 	if strings.HasPrefix(v, "-") {
 		return false
 	}
-	if given["pipe"] {
+	if given["pipe"] || given["pipepart"] {
 		return true
 	}
 	for j := i + 1; j < len(args) && strings.HasPrefix(args[j], "-") && args[j] != "--" && args[j] != "-"; j++ {
 		name, _, glued := strings.Cut(strings.TrimLeft(args[j], "-"), "=")
-		if name == "pipe" {
+		if name == "pipe" || name == "pipepart" {
 			return true
+		}
+		if !takesValue[name] && !isBool[name] {
+			return false // not pmap's: the command's own options
 		}
 		if takesValue[name] && !glued {
 			j++
