@@ -53,6 +53,13 @@ func CompileRecordRegexp(end, start string) (*regexp.Regexp, error) {
 	if end == "" && start == "" {
 		end = "(?s:.)"
 	}
+	// Each must be an expression of its own, so that the group around the
+	// record end is the end and nothing else.
+	for _, e := range []string{end, start} {
+		if _, err := regexp.Compile(e); err != nil {
+			return nil, err
+		}
+	}
 	return regexp.Compile("(?m)(" + end + ")(?:" + start + ")")
 }
 

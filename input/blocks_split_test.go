@@ -32,7 +32,31 @@ func TestBlocksRecordSeparators(t *testing.T) {
 		for n := rng.Intn(200); n > 0; n-- {
 			sb.WriteByte("ab>;\n"[rng.Intn(5)])
 		}
-		in := sb.String()
+		checkRecordBlocks(t, sb.String(), opt)
+	}
+}
+
+// FuzzBlocksRecordSeparators checks the cuts of --recend, --recstart and
+// --regexp on any input as TestBlocksRecordSeparators does.
+func FuzzBlocksRecordSeparators(f *testing.F) {
+	f.Add([]byte(">a\nxx\n>b\nyy\n"), "\n", ">", uint16(8), uint8(0), false)
+	f.Add([]byte("a1b2c33d"), "[0-9]+", "", uint16(3), uint8(0), true)
+	f.Add([]byte("a;b;c;d"), ";", "", uint16(2), uint8(2), false)
+	f.Fuzz(func(t *testing.T, data []byte, end, start string, size uint16, records uint8, re bool) {
+		opt := BlockOptions{Size: 1 + int(size%200), Delimiter: end, RecStart: start, Regexp: re, Records: int(records % 4)}
+		if re {
+			if _, err := CompileRecordRegexp(end, start); err != nil {
+				t.Skip()
+			}
+		}
+		checkRecordBlocks(t, string(data), opt)
+	})
+}
+
+// checkRecordBlocks cuts in as opt says and checks the cuts.
+func checkRecordBlocks(t *testing.T, in string, opt BlockOptions) {
+	t.Helper()
+	{
 		got, err := readBlocks(NewBlocks(iotest.HalfReader(strings.NewReader(in)), opt))
 		if err != nil {
 			t.Fatal(err)
