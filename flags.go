@@ -53,7 +53,7 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "tsv", nil, "records are tab-separated rows"),
 		// --header takes an optional value, as in GNU parallel: normalizeArgs
 		// writes a bare --header as --header=: (the first line).
-		stringFlag(catInput, "header", nil, "", "the first record names the fields: {name}; with --pipe, a header of `N` lines or matching a REGEX starts every block"),
+		stringFlag(catInput, "header", nil, "", "the first record names the fields: {name}; with --pipe, `[N|REGEX]`: the first N lines, or what REGEX matches, start every block"),
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
 		boolFlag(catInput, "link", nil, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
