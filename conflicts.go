@@ -72,14 +72,26 @@ var conflicts = []conflict{
 		"add --pipe to feed blocks of input to the jobs' stdin", says("--block only applies with --pipe")},
 	{func(o *options) bool { return !o.pipe && o.maxLinesSet },
 		"use -N for records per job; -L is for --pipe", says("-L only applies with --pipe")},
+	{func(o *options) bool { return o.pipePart && (o.pipeFile == "" || o.pipeFile == "-") },
+		"give the file: pmap --pipepart -a FILE ...; a stream needs --pipe", says("--pipepart needs one -a FILE to cut")},
+	{func(o *options) bool { return o.pipePart && (o.block.Records > 0 || o.block.Lines > 0) },
+		"use --block SIZE, or --pipe -N/-L, which reads the records",
+		says("--pipepart cuts the file by --block without reading it: -N and -L cannot be combined with it")},
+	{func(o *options) bool { return !o.pipe && o.recSet },
+		"add --pipe; records of arguments end at -d or -0", says("--recend, --recstart and --regexp only apply with --pipe")},
+	{func(o *options) bool { return !o.pipe && o.header != "" && !o.input.Header },
+		"without --pipe, a bare --header says the first record names the fields",
+		func(o *options) string {
+			return fmt.Sprintf("--header %s: a header of several lines or a REGEX only applies with --pipe", o.header)
+		}},
 	{func(o *options) bool { return o.pipe && o.xargs }, pipeHint, says("--pipe and -X cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.CSV }, pipeHint, says("--pipe and --csv cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.TSV }, pipeHint, says("--pipe and --tsv cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.JSON }, pipeHint, says("--pipe and --json cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.Colsep != "" }, pipeHint, says("--pipe and --colsep cannot be combined")},
-	{func(o *options) bool { return o.pipe && o.input.Header }, pipeHint, says("--pipe and --header cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.SkipEmpty }, pipeHint, says("--pipe and -r cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.Shuffle }, pipeHint, says("--pipe and --shuf cannot be combined")},
+	{func(o *options) bool { return o.pipe && o.input.EOF != "" }, pipeHint, says("--pipe and -E cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.resume }, pipeHint, says("--pipe and --resume cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.failed != "" }, pipeHint, says("--pipe and --failed cannot be combined")},
 	{func(o *options) bool { return o.pipe && len(o.specs) > 0 },
@@ -110,6 +122,23 @@ var conflicts = []conflict{
 		says("--value adds the value to result records: there are none to add it to")},
 	{func(o *options) bool { return o.failValueSet && o.format != output.Object && o.format != output.Array },
 		"use --format object or array", says("--fail-value is the value of a failed job in --format object and array")},
+
+	// --files prints file names where the output would be.
+	{func(o *options) bool { return o.files && o.format != output.Raw }, "use --format raw (the default)",
+		func(o *options) string {
+			return fmt.Sprintf("--files and --format %s cannot be combined", o.formatName)
+		}},
+	{func(o *options) bool { return o.files && (o.lineBuffer || o.ungroup) },
+		"drop --line-buffer/--ungroup", says("--files needs each job's whole output")},
+	{func(o *options) bool { return o.files && (o.tag || o.tagString != "") },
+		"drop --tag/--tagstring", says("--files prints file names, which are not tagged")},
+
+	// --results DIR/ writes each job's captured output to its directory.
+	{func(o *options) bool { return o.resultsDir != "" && o.pipe },
+		"use --results FILE.jsonl: GNU parallel writes every block's output over the last one's",
+		says("--pipe and --results DIR/ cannot be combined: blocks have no values to name directories")},
+	{func(o *options) bool { return o.resultsDir != "" && (o.lineBuffer || o.ungroup) },
+		"drop --line-buffer/--ungroup", says("--results DIR/ needs each job's whole output")},
 
 	// Resuming reads the joblog.
 	{func(o *options) bool { return o.resume && o.joblog == "" },

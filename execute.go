@@ -52,7 +52,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	defer cancel(nil)
 	drain := make(chan struct{})
 	failure := &writeFailure{cancel: cancel}
-	sp := spool.New(outputBudget, "")
+	sp := spool.New(outputBudget, o.tmpDir)
 	sp.OnError = failure.fail
 	defer sp.Close()
 	engine := &exec.Engine{
@@ -75,6 +75,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Values:     o.value,
 		FailValue:  o.failValue,
 		Tag:        o.tag,
+		Files:      o.files,
+		TmpDir:     o.tmpDir,
 		TagString:  b.tagString,
 		Multi:      o.multi(),
 		// Text from input on a terminal has its control bytes escaped.
@@ -197,6 +199,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 type jobInput struct {
 	records input.Source
 	blocks  *input.Blocks
+	parts   *input.Parts // --pipepart
 }
 
 // openInput opens the input: the records of stdin, -a files and :::
@@ -205,6 +208,11 @@ func openInput(o *options, stdin io.Reader) (jobInput, error) {
 	if !o.pipe {
 		src, err := input.Open(o.input, stdin, o.specs)
 		return jobInput{records: src}, err
+	}
+	if o.pipePart {
+		// The file stays open for the run; pmap exits when it ends.
+		parts, err := input.OpenParts(o.pipeFile, o.block)
+		return jobInput{parts: parts}, err
 	}
 	r := stdin
 	if o.pipeFile != "" && o.pipeFile != "-" {
@@ -225,7 +233,9 @@ func openInput(o *options, stdin io.Reader) (jobInput, error) {
 // newJobSource groups the input into jobs for workers slots.
 func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSource {
 	var jobs *exec.JobSource
-	if in.blocks != nil {
+	if in.parts != nil {
+		jobs = exec.NewPartJobSource(in.parts, o.pipeFile, in.parts.Header)
+	} else if in.blocks != nil {
 		jobs = exec.NewPipeJobSource(in.blocks)
 	} else {
 		jobs = exec.NewJobSource(in.records)

@@ -52,16 +52,25 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "colsep", []string{"C"}, "", "split each record into fields {1}..{n} at `REGEX`"),
 		boolFlag(catInput, "csv", nil, "records are RFC 4180 CSV rows (quoted fields, embedded newlines)"),
 		boolFlag(catInput, "tsv", nil, "records are tab-separated rows"),
-		boolFlag(catInput, "header", nil, "the first record names the fields: {name}"),
+		// --header takes an optional value, as in GNU parallel: normalizeArgs
+		// writes a bare --header as --header=: (the first line).
+		stringFlag(catInput, "header", nil, "", "the first record names the fields: {name}; with --pipe, `[N|REGEX]`: the first N lines, or what REGEX matches, start every block"),
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
 		boolFlag(catInput, "link", []string{"xapply"}, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
 		boolFlag(catInput, "shuf", nil, "run the jobs in random order ({#} and output follow it; reads all input first)"),
+		stringFlag(catInput, "eof", []string{"E"}, "", "a source ends at the record `STR`: it and the rest are not read (xargs -E)"),
+		stringFlag(catInput, "arg-sep", nil, "", "`SEP` starts a source of values instead of ::: (SEP+ links it)"),
+		stringFlag(catInput, "arg-file-sep", nil, "", "`SEP` starts sources of files instead of :::: (SEP+ links them)"),
 		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
+		boolFlag(catInput, "pipepart", nil, "--pipe for the one -a FILE, seekable: each job reads its part of the file itself"),
 		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
+		stringFlag(catInput, "recend", nil, "", "--pipe: records end with `STR` (default \\n; \\n \\t \\r \\0 \\\\ are escapes)"),
+		stringFlag(catInput, "recstart", nil, "", "--pipe: records start with `STR`"),
+		boolFlag(catInput, "regexp", nil, "--pipe: --recend and --recstart are regular expressions"),
 
 		// Template
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
@@ -105,7 +114,9 @@ func flags() []cli.Flag {
 		stringFlag(catOutput, "fail-value", nil, "", "the value of a failed job in --format object and array, a `JSON` document (default null)"),
 		boolFlag(catOutput, "exit-zero", nil, "exit 0 when jobs failed: the records say which (usage errors, bad input, --halt and signals keep their codes)"),
 		boolFlag(catOutput, "verbose", []string{"v"}, "print each command on stderr before it runs"),
-		stringFlag(catOutput, "results", nil, "", "also write every job's JSON record to `FILE` (JSON lines)"),
+		stringFlag(catOutput, "results", nil, "", "also write every job's JSON record to `FILE` (JSON lines), or its output to DIR/ in GNU parallel's layout"),
+		boolFlag(catOutput, "files", nil, "write each job's output to a file in the --tmpdir and print the file's name instead"),
+		stringFlag(catOutput, "tmpdir", nil, "", "`DIR` for --files and for output that does not fit in memory (default $TMPDIR or /tmp)"),
 		stringFlag(catOutput, "failed", nil, "", "write the input records of failed jobs to `FILE`, to re-run them"),
 		stringFlag(catOutput, "joblog", nil, "", "log finished jobs to `FILE` in GNU parallel's joblog format"),
 		boolFlag(catOutput, "resume", nil, "skip jobs whose command the --joblog shows finished"),
@@ -135,7 +146,7 @@ func flags() []cli.Flag {
 // letter from another, PMAP_WORKER for PMAP_WORKERS) would silently run a
 // different command for every record, in this run and every pmap below
 // it. envcheck.go warns about their variables.
-var modeSwitches = []string{"worker", "pipe", "X", "max-args", "json", "csv", "tsv", "header", "colsep", "retry-failed"}
+var modeSwitches = []string{"worker", "pipe", "pipepart", "X", "max-args", "json", "csv", "tsv", "header", "colsep", "retry-failed"}
 
 // isModeSwitch reports whether f is one of modeSwitches.
 func isModeSwitch(f cli.Flag) bool { return slices.Contains(modeSwitches, f.Names()[0]) }
@@ -201,6 +212,16 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 			return append(out, args[i:]...), given
 		}
 		name := strings.TrimLeft(a, "-")
+		if name == "header" {
+			given["header"] = true
+			if i+1 < len(args) && headerValue(args, i+1, given, takesValue, isBool) {
+				i++
+				out = append(out, "--header="+args[i])
+			} else {
+				out = append(out, "--header=:")
+			}
+			continue
+		}
 		if n, _, ok := strings.Cut(name, "="); ok {
 			given[primary[n]] = true
 			out = append(out, a)
@@ -218,9 +239,6 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 		case isBool[name]:
 			given[primary[name]] = true
 			out = append(out, a)
-			if name == "header" && i+1 < len(args) && args[i+1] == ":" {
-				i++ // GNU parallel's --header takes a value; ':' means the first line
-			}
 			continue
 		}
 		if strings.HasPrefix(a, "--") || len(name) < 2 {
@@ -245,4 +263,36 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 	next:
 	}
 	return out, given
+}
+
+// headerValue reports whether args[i], after a --header, is its value:
+// ":" (GNU parallel's first line) or a number of lines always; any other
+// word only with --pipe (or --pipepart) among the options before or after it, where
+// GNU's --header always takes a value (a header regular expression).
+// Elsewhere a bare --header is pmap's "the first record names the fields"
+// and the word is the command.
+func headerValue(args []string, i int, given, takesValue, isBool map[string]bool) bool {
+	v := args[i]
+	if v == ":" || (v != "" && strings.Trim(v, "0123456789") == "") {
+		return true
+	}
+	if strings.HasPrefix(v, "-") {
+		return false
+	}
+	if given["pipe"] || given["pipepart"] {
+		return true
+	}
+	for j := i + 1; j < len(args) && strings.HasPrefix(args[j], "-") && args[j] != "--" && args[j] != "-"; j++ {
+		name, _, glued := strings.Cut(strings.TrimLeft(args[j], "-"), "=")
+		if name == "pipe" || name == "pipepart" {
+			return true
+		}
+		if !takesValue[name] && !isBool[name] {
+			return false // not pmap's: the command's own options
+		}
+		if takesValue[name] && !glued {
+			j++
+		}
+	}
+	return false
 }

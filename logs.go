@@ -50,6 +50,11 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 		out.Failed = fw
 		logs.closers = append(logs.closers, fw.Close)
 	}
+	if o.resultsDir != "" {
+		if out.ResultsDir, err = output.OpenResultsDir(o.resultsDir); err != nil {
+			return logs, err
+		}
+	}
 	if o.results != "" {
 		f, err := os.Create(o.results)
 		if err != nil {

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +36,11 @@ func readInfo(c *cli.Context) info {
 // which win over the PMAP_<NAME> variables.
 func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	r := &reader{c: c, given: given}
-	words, specs, err := input.SplitArgs(c.Args().Slice())
+	seps, err := r.separators()
+	if err != nil {
+		return nil, err
+	}
+	words, specs, err := input.SplitArgsWith(c.Args().Slice(), seps)
 	if err != nil {
 		return nil, usagef("", "%v", err)
 	}
@@ -102,19 +109,52 @@ func (r *reader) readInput(o *options) error {
 			return usagef("", "-d: %v", err)
 		}
 	}
+	o.header = r.header()
 	o.input = input.Config{
 		Delimiter: delim,
 		Colsep:    c.String("colsep"),
 		CSV:       c.Bool("csv"),
 		TSV:       c.Bool("tsv"),
-		Header:    c.Bool("header"),
+		Header:    o.header == ":" || o.header == "1",
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
 		Shuffle:   c.Bool("shuf"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
+		EOF:       c.String("eof"),
 	}
 	return nil
+}
+
+// separators are the words that start sources: ::: and ::::, or
+// --arg-sep and --arg-file-sep, as in GNU parallel.
+func (r *reader) separators() (input.Separators, error) {
+	seps := input.DefaultSeparators
+	if s := r.c.String("arg-sep"); s != "" {
+		seps.Values = s
+	}
+	if s := r.c.String("arg-file-sep"); s != "" {
+		seps.Files = s
+	}
+	if seps.Values == seps.Files || seps.Values == seps.Files+"+" || seps.Files == seps.Values+"+" {
+		return seps, usagef("give --arg-sep and --arg-file-sep different words",
+			"--arg-sep %q and --arg-file-sep %q cannot be told apart", seps.Values, seps.Files)
+	}
+	return seps, nil
+}
+
+// header is --header's value: ":" for a bare --header (normalizeArgs
+// writes it so), "" for none. PMAP_HEADER may be a switch: true is the
+// first line, false none, as a number 0 is in GNU parallel.
+func (r *reader) header() string {
+	switch v := r.c.String("header"); v {
+	case "", "0", "false":
+		return ""
+	case "true":
+		return ":"
+	default:
+		return v
+	}
 }
 
 // argFiles are the -a files. An empty PMAP_ARG_FILE means none, as an
@@ -229,8 +269,10 @@ func (r *reader) readThrottle(o *options) error {
 
 func (r *reader) readPipe(o *options) error {
 	c := r.c
-	o.pipe = c.Bool("pipe")
+	o.pipePart = c.Bool("pipepart")
+	o.pipe = c.Bool("pipe") || o.pipePart
 	o.blockSet, o.maxLinesSet = c.IsSet("block"), c.IsSet("max-lines")
+	o.recSet = c.IsSet("recend") || c.IsSet("recstart") || c.Bool("regexp")
 	if !o.pipe {
 		return nil
 	}
@@ -249,6 +291,9 @@ func (r *reader) readPipe(o *options) error {
 		}
 		o.block.Lines = n
 	}
+	if err := r.readRecords(o); err != nil {
+		return err
+	}
 	// -N counts records per block here; the jobs themselves have none.
 	o.block.Records, o.maxArgs = o.maxArgs, 0
 	if files := o.input.ArgFiles; len(files) == 1 {
@@ -257,6 +302,43 @@ func (r *reader) readPipe(o *options) error {
 			o.block.Name = o.pipeFile
 		}
 	}
+	return nil
+}
+
+// readRecords reads how --pipe finds its records and header: --recend,
+// --recstart, --regexp (GNU parallel's record separators) and --header,
+// which with --pipe is a header put in front of every block, not names.
+func (r *reader) readRecords(o *options) error {
+	c := r.c
+	if o.header != "" {
+		re, err := input.PipeHeader(o.header)
+		if err != nil {
+			return usagef("give a number of lines, or a regular expression (RE2 syntax) such as '.*\\n'", "%v", err)
+		}
+		o.block.Header, o.input.Header = re, false
+	}
+	endSet, startSet := c.IsSet("recend"), c.IsSet("recstart")
+	if !endSet && !startSet {
+		o.block.Regexp = c.Bool("regexp")
+		return nil
+	}
+	if r.given["null"] || r.given["delimiter"] {
+		return usagef("give the record end once, with --recend", "--recend/--recstart and -0/-d both set where --pipe records end")
+	}
+	o.block.Regexp = c.Bool("regexp")
+	end, start := c.String("recend"), c.String("recstart")
+	if !o.block.Regexp {
+		end, start = input.UnescapeRecordSeparator(end), input.UnescapeRecordSeparator(start)
+	}
+	if !endSet {
+		end = "" // --recstart alone: a record is anything up to the next start
+	}
+	if o.block.Regexp {
+		if _, err := input.CompileRecordRegexp(end, start); err != nil {
+			return usagef("--regexp takes RE2 syntax (Go's regexp), close to Perl's for common expressions", "--recend/--recstart: %v", err)
+		}
+	}
+	o.block.Delimiter, o.block.RecStart = end, start
 	return nil
 }
 
@@ -288,6 +370,12 @@ func (r *reader) readOutput(o *options) error {
 	o.tag = c.Bool("tag")
 	// --will-cite and --no-notice (GNU parallel's) are accepted and change
 	// nothing: pmap prints no notices.
+	o.files, o.tmpDir = c.Bool("files"), c.String("tmpdir")
+	if o.tmpDir != "" {
+		if st, err := os.Stat(o.tmpDir); err != nil || !st.IsDir() {
+			return usagef("give an existing directory", "--tmpdir %q is not a directory", o.tmpDir)
+		}
+	}
 	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
 	if s := c.String("fail-value"); s != "" {
 		o.failValueSet = true
@@ -323,7 +411,10 @@ func (r *reader) readFailures(o *options) error {
 		}
 		o.halt = exec.Halt{Kind: exec.HaltFail, Now: true, Count: 1}
 	}
-	o.results, o.failed, o.joblog = c.String("results"), c.String("failed"), c.String("joblog")
+	o.failed, o.joblog = c.String("failed"), c.String("joblog")
+	if o.results, o.resultsDir, err = resultsTarget(c.String("results")); err != nil {
+		return err
+	}
 	if name, ok := strings.CutPrefix(o.joblog, "+"); ok {
 		if name == "" {
 			return usagef("write --joblog +FILE to append to FILE", "--joblog +: no file name")
@@ -351,6 +442,41 @@ func (r *reader) readRetryFailed(o *options) error {
 	o.specs = []input.Spec{{Values: cmds}}
 	o.joblogAppend, o.retryRead = true, true
 	return nil
+}
+
+// resultsTarget decides what --results NAME is, the one place of that rule:
+// GNU parallel's directory layout (dir) when NAME ends in / or is an
+// existing directory; pmap's JSON lines file when NAME is an existing file
+// or ends in .json, .jsonl or .ndjson. Any other NAME is ambiguous (GNU
+// parallel would make a directory of it, pmap made a JSON file): a usage
+// error rather than a guess, and so are GNU's CSV and TSV files and its
+// replacement strings in the name, which pmap does not write.
+func resultsTarget(name string) (file, dir string, err error) {
+	if name == "" {
+		return "", "", nil
+	}
+	if strings.Contains(name, "{") && strings.Contains(name, "}") {
+		return "", "", usagef("give a directory (DIR/) or a JSON lines file (FILE.jsonl)",
+			"--results %q: replacement strings in the name are not supported", name)
+	}
+	if strings.HasSuffix(name, "/") {
+		return "", name, nil
+	}
+	if st, err := os.Stat(name); err == nil {
+		if st.IsDir() {
+			return "", name, nil
+		}
+		return name, "", nil
+	}
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".json", ".jsonl", ".ndjson":
+		return name, "", nil
+	case ".csv", ".tsv":
+		return "", "", usagef("write JSON lines (--results FILE.jsonl) or GNU's directory layout (--results DIR/)",
+			"--results %q: GNU parallel's %s results file is not supported", name, strings.TrimPrefix(ext, "."))
+	}
+	return "", "", usagef(fmt.Sprintf("write --results %s/ for GNU parallel's directory layout, or --results %s.jsonl for JSON lines", name, name),
+		"--results %q: a new name without / or .jsonl could be a directory or a file", name)
 }
 
 func (r *reader) readRemote(o *options) error {

@@ -32,9 +32,18 @@ type options struct {
 	block input.BlockOptions
 	// pipeFile is the one -a FILE --pipe reads; "" or "-" for stdin.
 	pipeFile string
+	// pipePart is --pipepart: --pipe (pipe is set too) whose jobs read
+	// their parts of pipeFile themselves.
+	pipePart bool
 	// blockSet and maxLinesSet record --block and -L, which only apply
 	// with --pipe.
 	blockSet, maxLinesSet bool
+	// header is --header as given (":" for a bare --header), "" for none;
+	// a number of lines other than 1, or a REGEX, only works with --pipe.
+	header string
+	// recSet records --recend, --recstart or --regexp, which only apply
+	// with --pipe.
+	recSet bool
 
 	// vars are the --var constants, {NAME}.
 	vars map[string]string
@@ -95,8 +104,15 @@ type options struct {
 	// exitZero is --exit-zero: failed jobs do not make the exit status 1.
 	exitZero bool
 	results  string
-	failed   string
-	joblog   string
+	// files is --files: each job's output goes to a file in tmpDir, whose
+	// name is printed. tmpDir is --tmpdir ("": the system's).
+	files  bool
+	tmpDir string
+	// resultsDir is --results DIR/: every job's output in GNU parallel's
+	// directory layout (results is then "").
+	resultsDir string
+	failed     string
+	joblog     string
 	// joblogAppend is --joblog +FILE (GNU parallel's form): the log is
 	// appended to, as when resuming, instead of started afresh.
 	joblogAppend bool

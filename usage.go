@@ -80,7 +80,6 @@ func (inv *invocation) typed(name string) string {
 var foreignOptions = map[string]string{
 	"S":        "--ssh",
 	"sshlogin": "--ssh",
-	"pipepart": "--pipe",
 	"citation": "pmap prints no citation notice: drop the option",
 	"I":        "pmap has no -I: write {} in the template where the record goes",
 	"i":        "pmap has no -i: write {} in the template where the record goes",

@@ -25,6 +25,11 @@ type JobSource struct {
 	src input.Source
 	// blocks is the --pipe input; src is nil then.
 	blocks BlockSource
+	// parts is the --pipepart input, ranges of partFile after partHeader;
+	// src is nil then.
+	parts      PartSource
+	partFile   string
+	partHeader []byte
 	// MaxArgs is -N: records per job (0 or 1 = one).
 	MaxArgs int
 	// Pack is the template -X packs for; nil without -X.
@@ -70,6 +75,19 @@ type BlockSource interface {
 // the blocks are already cut.
 func NewPipeJobSource(src BlockSource) *JobSource { return &JobSource{blocks: src} }
 
+// PartSource yields the byte ranges of --pipepart, where each starts and
+// how long it is, or io.EOF after the last; *input.Parts is one.
+type PartSource interface {
+	Next() (off, n int64, err error)
+}
+
+// NewPartJobSource returns one job per range of the file path (--pipepart):
+// the job reads header and its range from the file itself (job.Part) and,
+// as with --pipe, has no records.
+func NewPartJobSource(src PartSource, path string, header []byte) *JobSource {
+	return &JobSource{parts: src, partFile: path, partHeader: header}
+}
+
 // Multi reports whether jobs hold several records (-N/-X), which changes
 // what {n} means.
 func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
@@ -78,10 +96,16 @@ func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
 func (s *JobSource) Next() (*job.Job, error) {
 	var recs []input.Record
 	var stdin []byte
+	var part *job.Part
 	var err error
 	switch {
 	case s.blocks != nil:
 		stdin, err = s.blocks.Next()
+	case s.parts != nil:
+		var off, n int64
+		if off, n, err = s.parts.Next(); err == nil {
+			part = &job.Part{Path: s.partFile, Header: s.partHeader, Off: off, N: n}
+		}
 	case s.Pack != nil:
 		recs, err = s.nextPacked()
 	case s.MaxArgs > 1:
@@ -97,7 +121,7 @@ func (s *JobSource) Next() (*job.Job, error) {
 		return nil, err
 	}
 	s.seq++
-	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin}
+	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin, StdinPart: part}
 	for i := range recs {
 		r := &recs[i]
 		if r.Err != nil {

@@ -53,6 +53,30 @@ func (s Spec) name() string {
 // source links to nothing and acts as the plain one, as in GNU parallel.
 // sources is nil when there are no separators: read stdin or -a files.
 func SplitArgs(args []string) (template []string, sources []Spec, err error) {
+	return SplitArgsWith(args, DefaultSeparators)
+}
+
+// Separators are the words that start input sources, each also with a +
+// for its linked form: GNU parallel's ::: and :::: unless --arg-sep and
+// --arg-file-sep name others. Values and Files must differ.
+type Separators struct{ Values, Files string }
+
+// DefaultSeparators are ::: and ::::.
+var DefaultSeparators = Separators{Values: sepValues, Files: sepFiles}
+
+// isSep reports whether w is one of the separators.
+func (s Separators) isSep(w string) bool {
+	switch w {
+	case s.Values, s.Values + "+", s.Files, s.Files + "+":
+		return true
+	}
+	return false
+}
+
+// SplitArgsWith is SplitArgs with the separators seps (--arg-sep,
+// --arg-file-sep): with other separators, ::: and :::: are plain words.
+func SplitArgsWith(args []string, seps Separators) (template []string, sources []Spec, err error) {
+	isSep := seps.isSep
 	i := 0
 	for i < len(args) && !isSep(args[i]) {
 		i++
@@ -69,8 +93,8 @@ func SplitArgs(args []string) (template []string, sources []Spec, err error) {
 		}
 		words := args[i:j]
 		i = j
-		linked := sep == sepValuesLinked || sep == sepFilesLinked
-		if sep == sepValues || sep == sepValuesLinked {
+		linked := sep == seps.Values+"+" || sep == seps.Files+"+"
+		if sep == seps.Values || sep == seps.Values+"+" {
 			if len(words) == 0 {
 				return nil, nil, fmt.Errorf("%s needs at least one value", sep)
 			}
@@ -93,11 +117,5 @@ func SplitArgs(args []string) (template []string, sources []Spec, err error) {
 	return template, sources, nil
 }
 
-// isSep reports whether w is one of the separators.
-func isSep(w string) bool {
-	switch w {
-	case sepValues, sepValuesLinked, sepFiles, sepFilesLinked:
-		return true
-	}
-	return false
-}
+// isSep reports whether w is one of the default separators.
+func isSep(w string) bool { return DefaultSeparators.isSep(w) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 )
 
 // DefaultBlockSize is --block's default: GNU parallel's 1 MiB.
@@ -20,9 +21,18 @@ type BlockOptions struct {
 	// A block is the longest run of whole records that fits in Size, or
 	// one record (or one group of Lines records) when that alone is longer.
 	Size int
-	// Delimiter ends each record: "\n" (also when empty), "\x00" for -0, or
-	// the bytes of -d.
+	// Delimiter ends each record: "\n" (also when it and RecStart are
+	// empty), "\x00" for -0, the bytes of -d or of --recend.
 	Delimiter string
+	// RecStart begins each record (--recstart): a boundary is where
+	// Delimiter is followed by RecStart, and lies between the two.
+	RecStart string
+	// Regexp makes Delimiter and RecStart regular expressions (--regexp),
+	// checked first with CompileRecordRegexp.
+	Regexp bool
+	// Header, when not nil, matches the header at the start of the input
+	// (PipeHeader): it is taken off and put in front of every block.
+	Header *regexp.Regexp
 	// Records, when above 0, cuts blocks of exactly that many records (or
 	// groups of Lines records; the last block may have fewer) instead of by
 	// Size (-N).
@@ -41,7 +51,7 @@ type BlockOptions struct {
 // read, so the blocks joined are exactly the input.
 type Blocks struct {
 	r       io.Reader
-	delim   []byte
+	split   recordSplitter
 	size    int
 	records int // delimiters per block with -N (Records * Lines); 0 without
 	lines   int // delimiters per unbreakable record
@@ -53,14 +63,15 @@ type Blocks struct {
 	tail int
 	eof  bool
 	err  error // sticky: the read error that ended the input
+
+	headerRE   *regexp.Regexp
+	headerRead bool
+	header     []byte // put in front of every block
 }
 
 // NewBlocks returns the blocks of r cut as opt says.
 func NewBlocks(r io.Reader, opt BlockOptions) *Blocks {
-	b := &Blocks{r: r, delim: []byte(opt.Delimiter), size: opt.Size, lines: opt.Lines, name: opt.Name}
-	if len(b.delim) == 0 {
-		b.delim = []byte{'\n'}
-	}
+	b := &Blocks{r: r, split: newRecordSplitter(opt), size: opt.Size, lines: opt.Lines, name: opt.Name, headerRE: opt.Header}
 	if b.size <= 0 {
 		b.size = DefaultBlockSize
 	}
@@ -84,11 +95,19 @@ func (b *Blocks) Next() ([]byte, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
+	if b.headerRE != nil && !b.headerRead {
+		if err := b.readHeader(); err != nil {
+			return nil, err
+		}
+	}
+	if b.split.re != nil && b.records == 0 && b.lines == 1 {
+		return b.nextBySize()
+	}
 	// pos: how far the window has been searched for delimiters; found:
 	// delimiters found before pos; last: where the last whole record that
 	// fits in the block ends (0: none yet).
 	pos, found, last := 0, 0, 0
-	if b.records == 0 && b.lines == 1 && len(b.delim) == 1 {
+	if b.records == 0 && b.lines == 1 && b.split.width == 1 && len(b.split.end) == 1 {
 		// Fast path for lines and -0 cut by size: no need to visit every
 		// record, the last delimiter within the size is the cut.
 		// One byte past the size tells whether the input ends there.
@@ -101,7 +120,7 @@ func (b *Blocks) Next() ([]byte, error) {
 		if b.eof && len(win) <= b.size {
 			return b.cut(len(win)) // the rest of the input fits
 		}
-		if i := bytes.LastIndexByte(win[:b.size], b.delim[0]); i >= 0 {
+		if i := bytes.LastIndexByte(win[:b.size], b.split.sep[0]); i >= 0 {
 			return b.cut(i + 1)
 		}
 		pos = b.size // one record longer than a block: find its end
@@ -109,14 +128,11 @@ func (b *Blocks) Next() ([]byte, error) {
 	for {
 		win := b.buf[b.head:b.tail]
 		for {
-			i := bytes.Index(win[pos:], b.delim)
-			if i < 0 {
-				// A delimiter may have begun in the last few bytes.
-				pos = max(pos, len(win)-len(b.delim)+1)
+			end, sepEnd, next, ok := b.split.find(win, pos)
+			pos = next
+			if !ok {
 				break
 			}
-			end := pos + i + len(b.delim)
-			pos = end
 			found++
 			if found%b.lines != 0 {
 				continue
@@ -127,9 +143,9 @@ func (b *Blocks) Next() ([]byte, error) {
 				}
 				continue
 			}
-			if end <= b.size {
+			if sepEnd <= b.size {
 				last = end
-				if end == b.size {
+				if sepEnd == b.size {
 					return b.cut(end)
 				}
 				continue
@@ -157,14 +173,46 @@ func (b *Blocks) Next() ([]byte, error) {
 	}
 }
 
-// cut hands out the first n bytes of the window as a block of its own.
+// nextBySize cuts the next block by size as GNU parallel does with
+// --regexp: at the last boundary within a window of the block size, so that
+// an expression sees what GNU's sees; a record longer than a block is a
+// block of its own.
+func (b *Blocks) nextBySize() ([]byte, error) {
+	for b.tail-b.head <= b.size && !b.eof {
+		if err := b.fill(); err != nil {
+			return nil, err
+		}
+	}
+	win := b.buf[b.head:b.tail]
+	if b.eof && len(win) <= b.size {
+		return b.cut(len(win))
+	}
+	if at := b.split.lastIn(win[:b.size]); at > 0 {
+		return b.cut(at)
+	}
+	for {
+		win = b.buf[b.head:b.tail]
+		if at, _, _, ok := b.split.find(win, 0); ok {
+			return b.cut(at)
+		}
+		if b.eof {
+			return b.cut(len(win))
+		}
+		if err := b.fill(); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// cut hands out the first n bytes of the window as a block of its own,
+// after the header.
 func (b *Blocks) cut(n int) ([]byte, error) {
 	if n == 0 {
 		b.err = io.EOF
 		return nil, io.EOF
 	}
-	block := make([]byte, n)
-	copy(block, b.buf[b.head:b.head+n])
+	block := make([]byte, len(b.header)+n)
+	copy(block[copy(block, b.header):], b.buf[b.head:b.head+n])
 	b.head += n
 	if b.head == b.tail {
 		b.head, b.tail = 0, 0

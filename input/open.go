@@ -34,6 +34,9 @@ type Config struct {
 	// ArgFiles are the -a files, in order; each is its own source, before
 	// the ::: and :::: sources, like `:::: FILE FILE`.
 	ArgFiles []string
+	// EOF, when not "", ends each source at a record that is exactly it
+	// (-E, as in xargs and GNU parallel): it and what follows are not read.
+	EOF string
 }
 
 // check rejects option combinations that have no meaning.
@@ -215,6 +218,9 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 		}
 	case b.split != nil:
 		src = &splitter{src: src, split: b.split}
+	}
+	if b.cfg.EOF != "" {
+		src = &untilEOF{src: src, eof: b.cfg.EOF}
 	}
 	if b.cfg.SkipEmpty {
 		src = SkipEmpty(src)

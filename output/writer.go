@@ -87,6 +87,13 @@ type Options struct {
 	// ResultsPath names it in messages.
 	Results     io.Writer
 	ResultsPath string
+	// ResultsDir receives every job's output in GNU parallel's directory
+	// layout (--results DIR/), in output order.
+	ResultsDir *ResultsDir
+	// Files writes each job's standard output to a file in TmpDir and
+	// prints its name instead (--files, --tmpdir; "" is the system's).
+	Files  bool
+	TmpDir string
 	// Joblog logs finished jobs (--joblog) in output order, each only once
 	// its output has been written to stdout and flushed: a pmap killed at
 	// any moment has logged no job whose output it did not deliver, so
@@ -234,6 +241,9 @@ func (w *Writer) emit(r *job.Result) {
 	if err := w.opt.Failed.Write(r); err != nil {
 		w.fail(err)
 	}
+	if err := w.opt.ResultsDir.Write(r); err != nil {
+		w.fail(err)
+	}
 	if w.opt.Results != nil {
 		var err error
 		if w.record, err = w.writeRecord(&w.results, r, true, w.record, "\n"); err != nil {
@@ -281,6 +291,10 @@ func (w *Writer) emit(r *job.Result) {
 		return
 	}
 	if w.opt.LineBuffer || w.opt.Ungroup {
+		return
+	}
+	if w.opt.Files {
+		w.emitFile(r)
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)

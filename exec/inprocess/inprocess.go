@@ -242,7 +242,7 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 	r := s.runner
 	r.Reset()
 	var feed *os.File
-	if t.Job.Stdin != nil {
+	if t.Job.HasStdin() {
 		in, w, err := proc.Pipe(ctx)
 		if err != nil {
 			return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("stdin pipe: %w", err)}
@@ -251,7 +251,7 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 		// A job that does not read all of its input must not block pmap:
 		// the write ends with EPIPE once the job's end closes the read end.
 		go func() {
-			w.Write(t.Job.Stdin)
+			t.Job.WriteStdin(w)
 			w.Close()
 		}()
 		if err := interp.StdIO(in, &s.stdout, &s.stderr)(r); err != nil {

@@ -1,6 +1,7 @@
 package job
 
 import (
+	"io"
 	"strings"
 
 	"github.com/pmap-dev/pmap/exec/template"
@@ -21,6 +22,35 @@ type Job struct {
 	// Stdin is fed to the job's standard input (--pipe); nil means
 	// /dev/null.
 	Stdin []byte
+	// StdinPart, when not nil, is the job's standard input instead: a
+	// range of a file the job reads itself (--pipepart).
+	StdinPart *Part
+}
+
+// HasStdin reports whether the job has input for its stdin (Stdin or
+// StdinPart); without, its stdin is /dev/null.
+func (j *Job) HasStdin() bool { return j.Stdin != nil || j.StdinPart != nil }
+
+// StdinLen is the size of the job's stdin input, or -1 without one.
+func (j *Job) StdinLen() int64 {
+	switch {
+	case j.StdinPart != nil:
+		return j.StdinPart.Len()
+	case j.Stdin != nil:
+		return int64(len(j.Stdin))
+	}
+	return -1
+}
+
+// WriteStdin writes the job's stdin input to w: Stdin, or the range of
+// StdinPart read from its file.
+func (j *Job) WriteStdin(w io.Writer) error {
+	if j.StdinPart != nil {
+		_, err := j.StdinPart.WriteTo(w)
+		return err
+	}
+	_, err := w.Write(j.Stdin)
+	return err
 }
 
 // Input returns the job's records as read: one record's Raw, or the raw

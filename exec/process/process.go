@@ -69,7 +69,7 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 	}
 
 	var stdin *os.File // nil: a pipe, which Start makes
-	if t.Job.Stdin == nil {
+	if !t.Job.HasStdin() {
 		stdin = p.devNull
 	}
 	env := make([]string, len(p.env), len(p.env)+3)
@@ -92,7 +92,7 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 		// A job that does not read all of its input must not block pmap:
 		// the write ends with EPIPE when the job closes or exits.
 		go func() {
-			stdinW.Write(t.Job.Stdin)
+			t.Job.WriteStdin(stdinW)
 			stdinW.Close()
 		}()
 	}

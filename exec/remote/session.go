@@ -40,9 +40,9 @@ func (r *Remote) runSSH(ctx context.Context, h *Host, t *job.Task, cmd job.Comma
 	// job on the remote side (wrapper).
 	var closeIn sync.Once
 	closeStdin := func() { closeIn.Do(func() { inW.Close() }) }
-	if t.Job.Stdin != nil {
-		data := t.Job.Stdin
-		go func() { inW.Write(data) }()
+	if t.Job.HasStdin() {
+		j := t.Job
+		go func() { j.WriteStdin(inW) }()
 	}
 	finished := make(chan struct{})
 	var stopped atomic.Bool

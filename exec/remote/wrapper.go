@@ -67,14 +67,11 @@ func (r *Remote) wrapCommand(h *Host, t *job.Task, cmd job.Command) string {
 	} else {
 		script = template.JoinArgv(cmd.Argv)
 	}
-	n := -1
-	if t.Job.Stdin != nil {
-		n = len(t.Job.Stdin)
-	}
+	n := t.Job.StdinLen()
 	b := make([]byte, 0, len(wrapper)+len(script)+256)
 	b = append(b, "exec sh -c "...)
 	b = template.AppendQuote(b, wrapper)
-	for _, a := range []string{"pmap", strconv.FormatInt(t.Job.Seq, 10), strconv.Itoa(t.Slot), t.Job.Key, h.Name, r.token, shell, script, strconv.Itoa(n), r.ignore} {
+	for _, a := range []string{"pmap", strconv.FormatInt(t.Job.Seq, 10), strconv.Itoa(t.Slot), t.Job.Key, h.Name, r.token, shell, script, strconv.FormatInt(n, 10), r.ignore} {
 		b = append(b, ' ')
 		b = template.AppendQuote(b, a)
 	}
