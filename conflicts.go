@@ -40,6 +40,17 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.worker && o.backend == backendInProcess },
 		"use --backend exec or shell", says("--worker runs the worker as a process: --backend inprocess does not apply")},
 
+	// --slurm: each job is a step of the allocation pmap runs in.
+	{func(o *options) bool { return o.slurm && o.worker },
+		"", says("--worker runs its workers on this machine: --slurm does not apply")},
+	{func(o *options) bool { return o.slurm && len(o.hosts) > 0 }, "use one of them", says("--slurm and --ssh both place the jobs")},
+	{func(o *options) bool { return o.slurm && o.launcher != "" },
+		"give srun's flags with --slurm-args", says("--slurm and --launcher both place the jobs")},
+	{func(o *options) bool { return o.slurm && o.perSlot() },
+		"use PMAP_SLOT or {%} in the command", says("--slot-var and {slot0} are per slot of this machine: --slurm does not apply")},
+	{func(o *options) bool { return o.slurm && o.backend == backendInProcess },
+		"use --backend exec or shell", says("--slurm runs each job as an srun step: --backend inprocess does not apply")},
+
 	// --default fills fields of JSON records.
 	{func(o *options) bool { return len(o.defaults) > 0 && !o.input.JSON },
 		"add --json, or give CSV and TSV columns their defaults in the data", says("--default applies to the fields of --json records")},

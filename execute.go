@@ -230,6 +230,7 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	jobs.UniqueKeys = o.format.Keyed()
 	jobs.Vars = o.recordVars()
 	jobs.Defaults = o.defaults
+	jobs.Shard = o.shard
 	return jobs
 }
 

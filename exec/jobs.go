@@ -47,6 +47,9 @@ type JobSource struct {
 	checked *input.Header
 	// Defaults are the --default values of JSON fields (defaults.go).
 	Defaults map[string]string
+	// Shard keeps only the jobs of one --shard; the others are numbered
+	// and dropped.
+	Shard Shard
 
 	seq     int64
 	held    []input.Record // -X: read but not yet given to a job
@@ -74,8 +77,18 @@ func NewPipeJobSource(src BlockSource) *JobSource { return &JobSource{blocks: sr
 // what {n} means.
 func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
 
-// Next returns the next job, or io.EOF.
+// Next returns the next job of the shard, or io.EOF.
 func (s *JobSource) Next() (*job.Job, error) {
+	for {
+		j, err := s.next()
+		if err != nil || s.Shard.Keeps(j.Seq) {
+			return j, err
+		}
+	}
+}
+
+// next returns the next job, or io.EOF.
+func (s *JobSource) next() (*job.Job, error) {
 	var recs []input.Record
 	var stdin []byte
 	var err error
