@@ -63,6 +63,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Stdout:     bufOut,
 		Stderr:     stderr,
 		Unordered:  o.unordered,
+		FirstSeq:   o.shard.Index + 1,
+		SeqStep:    o.shard.Count,
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
 		Format:     o.format,
