@@ -29,6 +29,9 @@ func TestSlurm(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SLURM_CONF", conf)
+			// A script that failed with the node down (nodefail) must not
+			// leave the next ones waiting for it.
+			env.Defer(func() { resumeNode(conf) })
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -80,6 +83,17 @@ func startSlurm(t *testing.T) string {
 	t.Logf("Slurm cluster up in %v", time.Since(begin).Round(time.Millisecond))
 	t.Cleanup(stop)
 	return strings.TrimSpace(string(out))
+}
+
+// resumeNode brings the cluster's node back to service when it is down.
+func resumeNode(conf string) {
+	host, err := osexec.Command("hostname", "-s").Output()
+	if err != nil {
+		return
+	}
+	cmd := osexec.Command("scontrol", "update", "nodename="+strings.TrimSpace(string(host)), "state=resume")
+	cmd.Env = append(os.Environ(), "SLURM_CONF="+conf)
+	_ = cmd.Run() // an error: the node was not down
 }
 
 // freePorts returns a port that is free with the next one, for the
