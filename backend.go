@@ -10,8 +10,10 @@ import (
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/inprocess"
 	"github.com/pmap-dev/pmap/exec/job"
+	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/process"
 	"github.com/pmap-dev/pmap/exec/remote"
+	"github.com/pmap-dev/pmap/exec/slurm"
 	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/pmap-dev/pmap/exec/worker"
 )
@@ -39,6 +41,7 @@ type backend struct {
 
 	persistent *worker.Persistent
 	remote     *remote.Remote
+	slurm      *slurm.Slurm
 	closeOnce  sync.Once
 }
 
@@ -158,6 +161,23 @@ func (b *backend) useCommand(o *options) error {
 		}
 	case launcher != nil:
 		b.runner = &remote.Launched{Launcher: launcher, Runner: b.process}
+	case o.slurm:
+		s := &slurm.Slurm{Multi: o.multi(), Shell: o.shell, Wait: o.slurmWait,
+			Alloc: o.alloc, Name: slurm.NewName(), Runner: b.process, ArgsHaveSrun: o.slurmLauncher}
+		if o.slurmArgs != "" {
+			flag := "--slurm-args"
+			if o.slurmLauncher {
+				flag = "--launcher"
+			}
+			t, err := template.Compile([]string{o.slurmArgs}, template.Options{
+				Mode: template.Exec, Vars: o.vars, Named: o.named(), NoAppend: true,
+			})
+			if err != nil {
+				return commandError(flag, o.slurmArgs, err)
+			}
+			s.Args = t
+		}
+		b.slurm, b.runner = s, s
 	case inprocess && len(o.words) > 0 && !o.perSlot():
 		// The in-process shell compiles one program for every slot: a
 		// per-slot command runs as a shell process instead.
@@ -266,6 +286,14 @@ func (b *backend) start(stderr io.Writer) (workers int, err error) {
 	if b.persistent != nil {
 		b.persistent.Stderr = stderr
 	}
+	if b.slurm != nil {
+		// Should pmap be killed, its steps are cancelled: a killed srun
+		// leaves its step running.
+		proc.RunIfKilled(b.slurm.CancelIfKilledScript())
+		if b.slurm.Alloc.JobID == "" {
+			fmt.Fprintln(stderr, "pmap: warning: --slurm outside an allocation: each job queues as a Slurm job of its own, -n counts this machine's CPUs; run pmap inside salloc or sbatch to run the jobs as steps")
+		}
+	}
 	if b.remote != nil {
 		b.remote.Warn = stderr
 		n, err := b.remote.Start()
@@ -286,6 +314,11 @@ func (b *backend) kill() { b.signal(syscall.SIGKILL) }
 // workers and ssh clients included: SIGKILL, or Ctrl-Z's SIGTSTP and the
 // SIGCONT that resumes them.
 func (b *backend) signal(sig syscall.Signal) {
+	if b.slurm != nil && sig == syscall.SIGKILL {
+		// Cancelled through Slurm before srun dies: a killed srun
+		// leaves its step running.
+		b.slurm.CancelAll()
+	}
 	b.process.KillAll(sig)
 	job.KillAll(b.runner, sig)
 }
@@ -293,4 +326,12 @@ func (b *backend) signal(sig syscall.Signal) {
 // close ends the runner's long-lived state (workers, ssh masters) once
 // the run is over, or once it stops before its jobs start; the second call
 // does nothing.
-func (b *backend) close() { b.closeOnce.Do(func() { job.Close(b.runner) }) }
+func (b *backend) close() {
+	b.closeOnce.Do(func() {
+		job.Close(b.runner)
+		if b.slurm != nil {
+			// No step of the run outlives it, whatever stopped it.
+			b.slurm.CancelAll()
+		}
+	})
+}

@@ -53,8 +53,19 @@ var conflicts = []conflict{
 		"drop --pipe", says("--retry-failed runs the joblog's command lines: --pipe does not apply")},
 
 	// --nice renices pmap, and so the jobs it starts on this machine.
-	{func(o *options) bool { return o.nice != 0 && (len(o.hosts) > 0 || o.launcher != "") },
-		"write nice -n N in the template", says("--nice applies to jobs on this machine: --ssh and --launcher jobs run elsewhere")},
+	{func(o *options) bool { return o.nice != 0 && (len(o.hosts) > 0 || o.launcher != "" || o.slurm) },
+		"write nice -n N in the template", says("--nice applies to jobs on this machine: --ssh, --launcher and --slurm jobs run elsewhere")},
+
+	// --slurm: each job is a step of the allocation pmap runs in.
+	{func(o *options) bool { return o.slurm && o.worker },
+		"", says("--worker runs its workers on this machine: --slurm does not apply")},
+	{func(o *options) bool { return o.slurm && len(o.hosts) > 0 }, "use one of them", says("--slurm and --ssh both place the jobs")},
+	{func(o *options) bool { return o.slurm && o.launcher != "" },
+		"give srun's flags with --slurm-args", says("--slurm and --launcher both place the jobs")},
+	{func(o *options) bool { return o.slurm && o.perSlot() },
+		"use PMAP_SLOT or {%} in the command", says("--slot-var and {slot0} are per slot of this machine: --slurm does not apply")},
+	{func(o *options) bool { return o.slurm && o.backend == backendInProcess },
+		"use --backend exec or shell", says("--slurm runs each job as an srun step: --backend inprocess does not apply")},
 
 	// --default fills fields of JSON records.
 	{func(o *options) bool { return len(o.defaults) > 0 && !o.input.JSON },

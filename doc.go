@@ -12,7 +12,8 @@
 //     table of combinations that cannot work together.
 //   - backend.go: the one switch that compiles the templates and picks the
 //     runner (exec, shell, in-process shell, persistent workers, ssh hosts,
-//     a launcher; --pipe wraps any of them) and the worker count.
+//     a launcher, Slurm steps; --pipe wraps any of them) and the worker
+//     count.
 //   - execute.go: the run itself (input, engine, output, logs), returning
 //     an error; run.go maps every error to the exit code and is the one
 //     place that prints "pmap: error:" and "pmap: hint:".

@@ -69,6 +69,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Stdout:     bufOut,
 		Stderr:     stderr,
 		Unordered:  o.unordered,
+		FirstSeq:   o.shard.Index + 1,
+		SeqStep:    o.shard.Count,
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
 		Format:     o.format,
@@ -249,6 +251,7 @@ func newJobSource(o *options, b *backend, in jobInput, workers int) *exec.JobSou
 	jobs.UniqueKeys = o.format.Keyed()
 	jobs.Vars = o.recordVars()
 	jobs.Defaults = o.defaults
+	jobs.Shard = o.shard
 	return jobs
 }
 

@@ -101,6 +101,10 @@ func flags() []cli.Flag {
 		stringFlag(catRunning, "ssh-login-file", nil, "", "read --ssh logins from `FILE`, one per line"),
 		stringFlag(catRunning, "ssh-cmd", nil, "ssh", "the ssh `COMMAND` and its options, for --ssh"),
 		stringFlag(catRunning, "launcher", nil, "", "run each job behind the launcher `TEMPLATE` of a cluster engine (srun, kubectl exec)"),
+		boolFlag(catRunning, "slurm", nil, "run each job as a step of the Slurm allocation pmap runs in (srun -Q --exclusive -N1 -n1 --mem=0)"),
+		stringFlag(catRunning, "slurm-args", nil, "", "more srun `FLAGS` for every --slurm step (a template: {%}, {#})"),
+		stringFlag(catRunning, "slurm-wait", nil, "", "a --slurm step that cannot start within `D` fails (srun --immediate)"),
+		stringFlag(catInput, "shard", nil, "", "run only every N-th job, from the K-th: `K/N` (K modulo N; $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)"),
 
 		// Output
 		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/shlex"
@@ -15,6 +17,7 @@ import (
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/remote"
+	"github.com/pmap-dev/pmap/exec/slurm"
 	"github.com/pmap-dev/pmap/input"
 	"github.com/pmap-dev/pmap/output"
 )
@@ -48,6 +51,7 @@ func readOptions(c *cli.Context, given map[string]bool) (*options, error) {
 	steps := []func(*options) error{
 		r.readInput, r.readTemplate, r.readWorkers, r.readSlotVars, r.readDefaults, r.readProgress, r.readWorker,
 		r.readThrottle, r.readPipe, r.readRemote, r.readBackend, r.readRunning,
+		r.readSlurm, r.readShard,
 		r.readOutput, r.readFailures, r.readRetryFailed,
 	}
 	for _, step := range steps {
@@ -355,6 +359,58 @@ func (r *reader) readRunning(o *options) error {
 	o.shell, o.shellSet = r.c.String("shell"), r.c.IsSet("shell")
 	if o.termSeq, err = proc.ParseTermSeq(r.c.String("termseq")); err != nil {
 		return usagef("", "--termseq: %v", err)
+	}
+	return nil
+}
+
+// readSlurm reads --slurm, --slurm-args and --slurm-wait. A --launcher
+// that starts with srun (without --ssh) is --slurm, its srun flags the
+// user's. Steps run inside the allocation
+// pmap runs in, and -n auto is its size; outside of one each job is a
+// Slurm job of its own (backend.start warns).
+func (r *reader) readSlurm(o *options) error {
+	c := r.c
+	o.slurm, o.slurmArgs = c.Bool("slurm"), c.String("slurm-args")
+	first, _, _ := strings.Cut(strings.TrimSpace(o.launcher), " ")
+	if path.Base(first) == "srun" && len(o.hosts) == 0 && !o.slurm && o.slurmArgs == "" {
+		o.slurm, o.slurmLauncher, o.slurmArgs, o.launcher = true, true, o.launcher, ""
+	}
+	if s := c.String("slurm-wait"); s != "" {
+		var err error
+		if o.slurmWait, err = proc.ParseDuration(s, time.Second); err != nil || o.slurmWait <= 0 {
+			return usagef("for example --slurm-wait 5m", "--slurm-wait %q: want a duration above 0", s)
+		}
+	}
+	if !o.slurm {
+		if o.slurmArgs != "" || o.slurmWait > 0 {
+			return usagef("add --slurm", "--slurm-args and --slurm-wait apply to --slurm")
+		}
+		return nil
+	}
+	var err error
+	if o.alloc, err = slurm.ReadAlloc(os.Getenv); err != nil {
+		return usagef("", "--slurm: %v", err)
+	}
+	if !c.IsSet("termseq") {
+		// srun, sent TERM, cancels its step and waits for it to end; a
+		// KILL before that leaves the step running (pmap cancels it then).
+		o.termSeq = proc.TermSeq{{Signal: syscall.SIGTERM, Wait: 10 * time.Second}, {Signal: syscall.SIGKILL}}
+	}
+	if o.alloc.CPUs > 0 && !c.IsSet("slot-var") {
+		if o.workers, err = exec.ParseWorkers(o.workersSpec, o.alloc.CPUs); err != nil {
+			return usagef("", "-n: %v", err)
+		}
+	}
+	return nil
+}
+
+// readShard reads --shard K/N.
+func (r *reader) readShard(o *options) error {
+	if s := r.c.String("shard"); s != "" {
+		var err error
+		if o.shard, err = exec.ParseShard(s); err != nil {
+			return usagef("for a job array: --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT", "--shard: %v", err)
+		}
 	}
 	return nil
 }

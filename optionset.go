@@ -6,6 +6,7 @@ import (
 	"github.com/pmap-dev/pmap/exec"
 	"github.com/pmap-dev/pmap/exec/proc"
 	"github.com/pmap-dev/pmap/exec/remote"
+	"github.com/pmap-dev/pmap/exec/slurm"
 	"github.com/pmap-dev/pmap/input"
 	"github.com/pmap-dev/pmap/output"
 )
@@ -89,6 +90,17 @@ type options struct {
 	hosts    []*remote.Host
 	sshCmd   []string
 	launcher string
+	// slurm is --slurm, or in an allocation a --launcher that starts with
+	// srun (slurmLauncher; slurmArgs is then that launcher, srun
+	// included): each job a step of the allocation alloc; slurmArgs are
+	// the user's srun flags (a template), slurmWait --slurm-wait.
+	slurm         bool
+	slurmLauncher bool
+	slurmArgs     string
+	slurmWait     time.Duration
+	alloc         slurm.Alloc
+	// shard is --shard K/N: the run keeps every N-th job.
+	shard exec.Shard
 
 	unordered  bool
 	lineBuffer bool

@@ -113,7 +113,7 @@ func jobCounter(o *options, stdin io.Reader) func(ctx context.Context) (int64, e
 		if k := int64(o.maxArgs); k > 1 {
 			recs = (recs + k - 1) / k
 		}
-		return recs, err
+		return o.shard.Of(recs), err
 	}
 }
 

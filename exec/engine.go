@@ -325,6 +325,7 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 	out := e.Runner.Run(jobCtx, t)
 	r.Duration = time.Since(r.Start)
 	r.Host = out.Host
+	r.Slurm = out.Slurm
 	r.Attempts += out.Retried
 	if out.Abort != nil {
 		e.abort(out.Abort)

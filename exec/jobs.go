@@ -52,6 +52,9 @@ type JobSource struct {
 	checked *input.Header
 	// Defaults are the --default values of JSON fields (defaults.go).
 	Defaults map[string]string
+	// Shard keeps only the jobs of one --shard; the others are numbered
+	// and dropped.
+	Shard Shard
 
 	seq     int64
 	held    []input.Record // -X: read but not yet given to a job
@@ -92,8 +95,18 @@ func NewPartJobSource(src PartSource, path string, header []byte) *JobSource {
 // what {n} means.
 func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
 
-// Next returns the next job, or io.EOF.
+// Next returns the next job of the shard, or io.EOF.
 func (s *JobSource) Next() (*job.Job, error) {
+	for {
+		j, err := s.next()
+		if err != nil || s.Shard.Keeps(j.Seq) {
+			return j, err
+		}
+	}
+}
+
+// next returns the next job, or io.EOF.
+func (s *JobSource) next() (*job.Job, error) {
 	var recs []input.Record
 	var stdin []byte
 	var part *job.Part

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -107,6 +108,7 @@ func appendRecordHead(b []byte, r *job.Result, withKey bool) []byte {
 	b = strconv.AppendInt(b, int64(r.Slot), 10)
 	b = append(b, `,"host":`...)
 	b = appendString(b, r.Host)
+	b = appendSlurm(b, r.Slurm)
 	b = append(b, `,"status":`...)
 	b = appendString(b, string(r.Status))
 	b = append(b, `,"exit":`...)
@@ -212,4 +214,20 @@ func appendStrings(b []byte, ss []string) []byte {
 		b = appendString(b, s)
 	}
 	return append(b, ']')
+}
+
+// appendSlurm appends the Slurm job and step ids of a job that ran as a
+// step (--slurm), to join records with sacct; records of other runs have
+// no such fields.
+func appendSlurm(b []byte, step string) []byte {
+	jobID, stepID, ok := strings.Cut(step, ".")
+	j, err1 := strconv.ParseUint(jobID, 10, 64)
+	st, err2 := strconv.ParseUint(stepID, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return b
+	}
+	b = append(b, `,"slurm_job":`...)
+	b = strconv.AppendUint(b, j, 10)
+	b = append(b, `,"slurm_step":`...)
+	return strconv.AppendUint(b, st, 10)
 }

@@ -53,6 +53,10 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Unordered writes results as jobs finish (-U) instead of in input order.
 	Unordered bool
+	// FirstSeq and SeqStep are the numbers of the run's jobs in input
+	// order: FirstSeq, FirstSeq+SeqStep... (--shard K/N: K+1 and N); 0
+	// for 1, 2, 3...
+	FirstSeq, SeqStep int64
 	// LineBuffer and Ungroup: output was written while jobs ran (Live).
 	LineBuffer, Ungroup bool
 	Format              Format
@@ -166,7 +170,7 @@ func (w *Writer) Err() error {
 // order anyway.
 func (w *Writer) Consume(results <-chan *job.Result) {
 	pending := make(map[int64]*job.Result)
-	next := int64(1)
+	next, step := max(w.opt.FirstSeq, 1), max(w.opt.SeqStep, 1)
 	w.opt.Progress.Start()
 	defer w.opt.Progress.Stop()
 	for r := range results {
@@ -183,7 +187,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 				}
 				delete(pending, next)
 				w.emit(p)
-				next++
+				next += step
 			}
 		}
 		if len(results) == 0 {
@@ -195,7 +199,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 			delete(pending, next)
 			w.emit(p)
 		}
-		next++
+		next += step
 	}
 	if w.opt.Format == Map {
 		w.out.mu.Lock()

@@ -14,6 +14,7 @@ type Result struct {
 	Command Command // what ran, or would have run (skipped jobs)
 	Slot    int     // the worker slot; 0 for a job that never got one
 	Host    string  // where it ran ("" = this machine)
+	Slurm   string  // the Slurm step that ran it, JOBID.STEPID; "" for none
 	Status  Status  // how it ended
 	Exit    int     // exit code; -1 when killed by a signal or never started
 	Signal  string  // signal name (SIGSEGV) when killed by a signal

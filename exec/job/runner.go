@@ -48,6 +48,9 @@ type Outcome struct {
 	Stopped bool
 	// Host is where the job ran ("" = this machine).
 	Host string
+	// Slurm is the Slurm step that ran the job, JOBID.STEPID ("" when it
+	// did not run as a step, or the step never started).
+	Slurm string
 	// Retried counts attempts the runner made itself before this outcome
 	// (a job moved off a failed remote host); they add to the record's
 	// attempts.

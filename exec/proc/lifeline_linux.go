@@ -3,8 +3,10 @@ package proc
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
+	osexec "os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -119,6 +121,7 @@ func LifelineMain(args []string) (code int, ok bool) {
 	signal.Ignore(syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGTSTP,
 		syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGPIPE)
 	var remove []string
+	var run [][]string
 	sc := bufio.NewScanner(os.NewFile(3, "lifeline"))
 	for sc.Scan() {
 		line := sc.Text()
@@ -129,9 +132,16 @@ func LifelineMain(args []string) (code int, ok bool) {
 			if p, err := strconv.Unquote(line[3:]); err == nil {
 				remove = append(remove, p)
 			}
+		case strings.HasPrefix(line, "run "):
+			if s, err := strconv.Unquote(line[4:]); err == nil {
+				run = append(run, strings.Split(s, "\x00"))
+			}
 		}
 	}
 	// pmap died.
+	for _, argv := range run {
+		runBounded(argv, 10*time.Second)
+	}
 	killMarked(markerPrefix+args[2]+"=", pmapGroup)
 	for _, p := range remove {
 		_ = os.RemoveAll(p)
@@ -188,4 +198,11 @@ func killMarked(marker string, pmapGroup int) {
 
 func hasMarker(env []byte, marker string) bool {
 	return bytes.HasPrefix(env, []byte(marker)) || bytes.Contains(env, []byte("\x00"+marker))
+}
+
+// runBounded runs argv for the dead pmap, killing it after limit.
+func runBounded(argv []string, limit time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	_ = osexec.CommandContext(ctx, argv[0], argv[1:]...).Run()
 }

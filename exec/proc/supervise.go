@@ -73,6 +73,16 @@ func RemoveIfKilled(path string) {
 	}
 }
 
+// RunIfKilled names a command (argv) that the lifeline runs, before it
+// kills the run's processes, should pmap die without ending its run: the
+// scancel of the run's Slurm steps, which a killed srun leaves running.
+// The command gets at most ten seconds.
+func RunIfKilled(argv []string) {
+	if s := current.Load(); s != nil && len(argv) > 0 {
+		s.sys.runIfKilled(s, argv)
+	}
+}
+
 // markerPrefix starts the name of a run's marker variable.
 const markerPrefix = "PMAP_RUN_"
 

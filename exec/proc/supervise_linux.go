@@ -67,6 +67,11 @@ func (ss *sysSupervision) removeIfKilled(s *supervision, path string) {
 	ss.life.send("rm " + strconv.Quote(path))
 }
 
+func (ss *sysSupervision) runIfKilled(s *supervision, argv []string) {
+	ss.life.ensure(s)
+	ss.life.send("run " + strconv.Quote(strings.Join(argv, "\x00")))
+}
+
 // end kills and reaps whatever the run's processes left (every process
 // pmap adopted during the run, marked or not), then lets go of the
 // lifeline: nothing is left for it to do.

@@ -12,6 +12,7 @@ func (*sysSupervision) start(*supervision)                  {}
 func (*sysSupervision) end(*supervision)                    {}
 func (*sysSupervision) beforeStart(*supervision)            {}
 func (*sysSupervision) removeIfKilled(*supervision, string) {}
+func (*sysSupervision) runIfKilled(*supervision, []string)  {}
 
 func afterReap() {}
 func sweepSoon() {}
