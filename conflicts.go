@@ -75,6 +75,12 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.pipe && len(o.words) == 0 },
 		"give the command that reads each block, e.g. pmap --pipe wc -l", says("--pipe needs a command")},
 
+	// -N 0 runs the command once per record with no arguments.
+	{func(o *options) bool { return o.noArgs && (len(o.words) == 0 || o.worker) },
+		"give the command to run once per record: seq 3 | pmap -N 0 date", says("-N 0 needs a command template")},
+	{func(o *options) bool { return o.noArgs && (o.xargs || o.pipe) },
+		"drop -N 0", says("-N 0 gives jobs no arguments: -X and --pipe do not apply")},
+
 	// -X packs records into one command's arguments: there must be one.
 	{func(o *options) bool { return o.xargs && len(o.words) == 0 },
 		"give a command with {}", says("-X needs a command template")},

@@ -62,6 +62,7 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
 
 		// Template
+		boolFlag(catTemplate, "plus", nil, "accepted for GNU parallel: {+/} {+.} {..} {...} {##} {:-VALUE} work without it"),
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
 		sliceFlag(catTemplate, "default", nil, "`NAME=VALUE`: a --json record's field NAME that is missing, null or \"\" is VALUE (repeatable)"),
 		sliceFlag(catTemplate, "slot-var", nil, "`NAME=V1,V2,...`: worker slot i gets the i-th value as {NAME} (sets -n; repeatable)"),

@@ -24,6 +24,12 @@ type options struct {
 	// maxArgs is -N: records per job (0 or 1: one). With --pipe it counts
 	// records per block instead (pipe.Records), and is 0.
 	maxArgs int
+	// noArgs is -N 0: one job per record, run with no arguments (GNU
+	// parallel's way of running a command N times).
+	noArgs bool
+	// plus is --plus, accepted for GNU parallel's scripts: pmap's --plus
+	// replacement strings work with or without it.
+	plus bool
 	// xargs is -X: as many records per job as fit the argument space.
 	xargs bool
 	// pipe is --pipe: the input is cut into blocks, each a job's stdin.

@@ -56,7 +56,7 @@ func (c *costs) valueCost(s string) int {
 // records; ok is false for one that does.
 func (c *costs) constCost(p *placeholder) (int, bool) {
 	switch {
-	case p.kind == kSeq:
+	case p.kind == kSeq || p.kind == kTotal:
 		return seqCost, true
 	case p.kind == kSlot:
 		return slotCost, true

@@ -59,6 +59,8 @@ func (x *expander) appendPart(dst []byte, p *placeholder, rep, k int) ([]byte, e
 		return strconv.AppendInt(dst, x.d.Seq, 10), nil
 	case kSlot:
 		return strconv.AppendInt(dst, int64(x.d.Slot), 10), nil
+	case kTotal:
+		return strconv.AppendInt(dst, *p.total, 10), nil
 	}
 	s, err := x.part(p, rep, k)
 	return append(dst, s...), err
@@ -91,6 +93,8 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 		return strconv.FormatInt(d.Seq, 10), nil
 	case kSlot:
 		return strconv.Itoa(d.Slot), nil
+	case kTotal:
+		return strconv.FormatInt(*p.total, 10), nil
 	case kHost:
 		return d.Host, nil
 	case kRecord:
@@ -99,6 +103,9 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 				return "", r.Err
 			}
 			s = r.Raw
+		}
+		if p.hasDef && s == "" {
+			return p.def, nil // GNU --plus {:-VALUE}
 		}
 	case kField:
 		var err error
@@ -152,7 +159,7 @@ func (x *expander) record(p *placeholder, rep, k int) *input.Record {
 
 // field resolves {n}. With -N/-X it is argument n, and a missing one is
 // empty (GNU parallel: seq 5 | parallel -N2 echo {1}-{2} ends "5-").
-// Otherwise it is field n of the record, and a missing one is an error.
+// Otherwise it is field n of the record, also empty when missing.
 func (x *expander) field(n int) (string, error) {
 	recs := x.d.Records
 	if x.d.Multi {
@@ -172,11 +179,13 @@ func (x *expander) field(n int) (string, error) {
 	if r.Err != nil {
 		return "", r.Err
 	}
+	// A positional field past the end is empty, as in GNU parallel (SPEC
+	// 2.3): {4} of a 3-column --colsep record. Named fields stay strict.
 	if r.Fields != nil {
 		if i := index(n, len(r.Fields)); i >= 0 {
 			return r.Fields[i], nil
 		}
-		return "", &fieldError{n: n, have: len(r.Fields)}
+		return "", nil
 	}
 	switch v := r.JSON.(type) {
 	case []any:
@@ -184,7 +193,7 @@ func (x *expander) field(n int) (string, error) {
 			s, _ := input.Lookup(v[i], "")
 			return s, nil
 		}
-		return "", &fieldError{n: n, have: len(v)}
+		return "", nil
 	case map[string]any:
 		return "", &fieldError{n: n, obj: true}
 	}
@@ -192,7 +201,7 @@ func (x *expander) field(n int) (string, error) {
 	if n == 1 || n == -1 {
 		return r.Raw, nil
 	}
-	return "", &fieldError{n: n, have: 1}
+	return "", nil
 }
 
 // index turns field number n (1-based, or negative from the end) into a
@@ -241,6 +250,9 @@ func named(r *input.Record, name string, nullMissing bool) (string, bool, error)
 // applyMod applies a GNU parallel path modifier. Every result is a
 // substring of s or a constant, so it never allocates.
 func applyMod(s string, m modifier) string {
+	if v, ok := applyPlus(s, m); ok {
+		return v
+	}
 	switch m {
 	case modNoExt:
 		return noExt(s)

@@ -1,0 +1,124 @@
+package template
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pmap-dev/pmap/input"
+)
+
+// TestRefused checks that GNU-shaped brace groups pmap does not have, and
+// a {word} that names no field, are compile errors at the group's column
+// with a hint, in every mode, while other brace groups stay as written.
+func TestRefused(t *testing.T) {
+	cases := []struct {
+		tmpl string
+		opt  Options
+		col  int
+		msg  string // in Msg
+		hint string // in Hint
+	}{
+		{"echo {= s/a/b/ =}", Options{}, 6, "perl expressions", "--backend shell"},
+		{"echo {=s/a/b/=} x", Options{}, 6, "perl expressions", "{.}"},
+		{"echo {nmae}", Options{}, 6, "no named fields", "{{nmae}}"},
+		{"echo {nmae}", Options{Vars: map[string]string{"name": "x"}}, 6, "no named fields", "did you mean {name}?"},
+		{"echo {a.b/.}", Options{}, 6, "no such field", "--header"},
+		{"echo {nmae:-x}", Options{}, 6, "no such field", "{{nmae:-x}}"},
+		{"echo {t[]}", Options{}, 6, "no such field", "{{t[]}}"},
+		{"echo {+x}", Options{}, 6, "--plus", "{{+x}}"},
+		{"echo {:3}", Options{}, 6, "--plus", "{+.}"},
+		{"echo {:1:2}", Options{}, 6, "--plus", ""},
+		{"echo {#x}", Options{}, 6, "--plus", ""},
+		{"echo {%x}", Options{}, 6, "--plus", ""},
+		{"echo {0#} {}", Options{}, 6, "--plus", ""},
+		{"echo {0%}", Options{}, 6, "--plus", ""},
+		{"echo {/a/b}", Options{}, 6, "--plus", ""},
+		{"echo {slot}", Options{}, 6, "not a pmap replacement string", "{%}"},
+		{"echo {host}", Options{}, 6, "not a pmap replacement string", "--ssh"},
+		{"x; echo {nmae}", Options{Mode: Shell}, 9, "no named fields", ""},
+		{"[{nmae}]", Options{Mode: Plain}, 2, "no named fields", ""},
+	}
+	for _, c := range cases {
+		_, err := Compile([]string{c.tmpl}, c.opt)
+		var e *Error
+		if !errors.As(err, &e) || e.Column != c.col || !strings.Contains(e.Msg, c.msg) || !strings.Contains(e.Hint, c.hint) {
+			t.Errorf("Compile(%q, mode %d) = %#v, want column %d, %q, hint %q", c.tmpl, c.opt.Mode, err, c.col, c.msg, c.hint)
+		}
+	}
+	// These stay as written: awk's statements, the shell's ${x} and
+	// {a,b} and {,.bak}, printf's %{x}, git's @{u}, -N 0 in bash.
+	for _, tmpl := range []string{"awk {print} {}", "awk {next}", "echo ${x} {a,b} {}", "cp {}{,.bak}",
+		"curl -w %{http_code} {}", "git log @{upstream} {}", "echo {1..5} {a..z} {}", "echo {^x} {,y} {}"} {
+		if _, err := Compile([]string{tmpl}, Options{Mode: Shell}); err != nil {
+			t.Errorf("Compile(%q) = %v, want it kept as text", tmpl, err)
+		}
+	}
+}
+
+// TestPlusModifiers compares the --plus path forms with GNU parallel
+// 20221122's output for the same values (parallel --plus echo ...).
+func TestPlusModifiers(t *testing.T) {
+	forms := []string{"{}", "{+/}", "{+.}", "{+..}", "{+...}", "{..}", "{...}", "{/..}", "{/...}", "{//}"}
+	gnu := map[string][]string{
+		"a":            {"a", "", "", "", "", "a", "a", "a", "a", "."},
+		"d/a.tar.gz":   {"d/a.tar.gz", "d", "gz", "tar.gz", "", "d/a", "d/a.tar.gz", "a", "a.tar.gz", "d"},
+		"d/e/a.b.c.d":  {"d/e/a.b.c.d", "d/e", "d", "c.d", "b.c.d", "d/e/a.b", "d/e/a", "a.b", "a", "d/e"},
+		"a.gz":         {"a.gz", "", "gz", "", "", "a.gz", "a.gz", "a.gz", "a.gz", "."},
+		"/x/y":         {"/x/y", "/x", "", "", "", "/x/y", "/x/y", "y", "y", "/x"},
+		"./b.c.tar.gz": {"./b.c.tar.gz", ".", "gz", "tar.gz", "c.tar.gz", "./b.c", "./b", "b.c", "b", "."},
+		"a b/c.d":      {"a b/c.d", "a b", "d", "", "", "a b/c.d", "a b/c.d", "c.d", "c.d", "a b"},
+		".hidden":      {".hidden", "", "hidden", "", "", ".hidden", ".hidden", ".hidden", ".hidden", "."},
+		"d.x/f":        {"d.x/f", "d.x", "x/f", "", "", "d.x/f", "d.x/f", "f", "f", "d.x"},
+	}
+	tp := mustCompile(t, forms, Options{})
+	for v, want := range gnu {
+		got, err := tp.Argv(one(rec(v)))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, %v; GNU gives %q", v, got, err, want)
+		}
+	}
+	// On fields and names too: {2+.} {f..}.
+	h := input.NewHeader([]string{"f"})
+	got := argvOf(t, []string{"x {1+.} {f..}"}, Options{Named: true}, one(hdr(h, "a.tar.gz")))
+	if !reflect.DeepEqual(got, []string{"x", "gz", "a"}) {
+		t.Errorf("field forms: %q", got)
+	}
+}
+
+// TestFieldPastEnd: a positional field past the end of a record is empty
+// (GNU parallel, SPEC 2.3); a named one still fails the job.
+func TestFieldPastEnd(t *testing.T) {
+	for _, c := range []struct {
+		tmpl string
+		r    input.Record
+		want []string
+	}{
+		{"x {4} {2} {-3}", cols("a", "b"), []string{"x", "", "b", ""}},
+		{"x {2}", rec("a"), []string{"x", ""}},
+		{"x {3:-d}", cols("a", "b"), []string{"x", "d"}},
+		{"x {3}", jrec(t, `[1,2]`), []string{"x", ""}},
+	} {
+		if got := argvOf(t, []string{c.tmpl}, Options{Named: c.r.JSON != nil}, one(c.r)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.tmpl, got, c.want)
+		}
+	}
+	tp := mustCompile(t, []string{"x {b}"}, Options{Named: true})
+	if _, err := tp.Argv(one(hdr(input.NewHeader([]string{"a"}), "1"))); !errors.Is(err, ErrNoField) {
+		t.Errorf("missing name: %v, want ErrNoField", err)
+	}
+}
+
+// TestCheckFields checks the named fields of a template against a header.
+func TestCheckFields(t *testing.T) {
+	tp := mustCompile(t, []string{"echo {name} {age:-0} {V} {nmae/}"}, Options{Named: true, Vars: map[string]string{"V": "v"}})
+	err := tp.CheckFields([]string{"name", "age"})
+	var e *Error
+	if !errors.As(err, &e) || e.Column != 26 || !strings.Contains(e.Msg, `no field "nmae"`) || !strings.Contains(e.Hint, "did you mean {name}?") {
+		t.Fatalf("CheckFields = %#v", err)
+	}
+	if err := tp.CheckFields([]string{"name", "nmae"}); err != nil {
+		t.Errorf("all present: %v", err)
+	}
+}
