@@ -183,7 +183,11 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 	name := s.name()
 	var src Source
 	if !s.isFile() {
-		src = NewValues(s.Values)
+		vals := s.Values
+		if !b.cfg.CSV && !b.cfg.JSON {
+			vals = SplitValues(vals, b.delim)
+		}
+		src = NewValues(vals)
 	} else {
 		r := stdin
 		if s.File != "-" {
