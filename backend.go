@@ -130,6 +130,11 @@ func (b *backend) useCommand(o *options) error {
 			return commandError("", strings.Join(o.words, " "), err)
 		}
 		b.expand = job.Expander{Template: t, Shell: shell, Multi: o.multi()}
+		if o.mArgs {
+			if err := t.CheckWholeWords(); err != nil {
+				return commandError("", strings.Join(o.words, " "), err)
+			}
+		}
 		b.fields = append(b.fields, fieldTemplate{"", strings.Join(o.words, " "), t})
 		if b.expand.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
 			return commandError("", strings.Join(o.words, " "), err)

@@ -63,6 +63,7 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.pipe && o.input.Colsep != "" }, pipeHint, says("--pipe and --colsep cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.Header }, pipeHint, says("--pipe and --header cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.SkipEmpty }, pipeHint, says("--pipe and -r cannot be combined")},
+	{func(o *options) bool { return o.pipe && o.input.Trim != "" }, pipeHint, says("--pipe and --trim cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.resume }, pipeHint, says("--pipe and --resume cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.failed != "" }, pipeHint, says("--pipe and --failed cannot be combined")},
 	{func(o *options) bool { return o.pipe && len(o.specs) > 0 },

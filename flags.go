@@ -55,13 +55,16 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
 		boolFlag(catInput, "link", nil, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
+		boolFlag(catInput, "m", nil, "as -X, for GNU parallel's -m: each {} (a word of its own) is all the job's records, as separate arguments"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
+		stringFlag(catInput, "trim", nil, "", "trim white space off records and --colsep fields: `SIDE` n, l, r or lr (GNU --trim)"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
 		boolFlag(catInput, "pipe", nil, "cut the input into blocks of whole records and feed each block to a job's stdin"),
 		stringFlag(catInput, "block", nil, "1M", "--pipe blocks of up to `SIZE` (bytes, or 512k, 10M: K M G are 1024-based)"),
 		stringFlag(catInput, "max-lines", []string{"L"}, "", "--pipe: `N` records make one that blocks never split (4 for FASTQ)"),
 
 		// Template
+		boolFlag(catTemplate, "quote", []string{"q"}, "keep each template word one argument, as given (GNU -q): sh -c 'echo \"$1\"' _ {}"),
 		boolFlag(catTemplate, "plus", nil, "accepted for GNU parallel: {+/} {+.} {..} {...} {##} {:-VALUE} work without it"),
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
 		sliceFlag(catTemplate, "default", nil, "`NAME=VALUE`: a --json record's field NAME that is missing, null or \"\" is VALUE (repeatable)"),

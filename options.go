@@ -105,6 +105,7 @@ func (r *reader) readInput(o *options) error {
 		Header:    c.Bool("header"),
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
+		Trim:      c.String("trim"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
 	}
@@ -152,7 +153,10 @@ func (r *reader) readTemplate(o *options) error {
 		o.maxArgs, o.noArgs = n, n == 0
 	}
 	o.plus = c.Bool("plus")
-	o.xargs = c.Bool("X")
+	if c.Bool("quote") {
+		o.words = quoteWords(o.words)
+	}
+	o.xargs, o.mArgs = c.Bool("X") || c.Bool("m"), c.Bool("m")
 	o.key, o.tagString = c.String("key"), c.String("tagstring")
 	return nil
 }

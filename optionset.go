@@ -32,6 +32,9 @@ type options struct {
 	plus bool
 	// xargs is -X: as many records per job as fit the argument space.
 	xargs bool
+	// mArgs is -m (GNU parallel): -X (xargs is set too) with each {} a word
+	// of its own, so that repeating it per record is GNU's "all arguments".
+	mArgs bool
 	// pipe is --pipe: the input is cut into blocks, each a job's stdin.
 	pipe bool
 	// block is how --pipe cuts its input.

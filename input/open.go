@@ -28,6 +28,11 @@ type Config struct {
 	SkipEmpty bool
 	// Link is --link: zip all sources instead of multiplying them.
 	Link bool
+	// Trim is GNU parallel's --trim: "" (the default: --colsep fields
+	// trimmed on both sides, records as read), "n" (nothing trimmed),
+	// "l", "r", "lr" or "rl" (records and --colsep fields trimmed on
+	// that side).
+	Trim string
 	// ArgFiles are the -a files, in order; each is its own source, before
 	// the ::: and :::: sources, like `:::: FILE FILE`.
 	ArgFiles []string
@@ -44,6 +49,10 @@ func (c Config) check() error {
 		return errors.New("--json and --colsep cannot be combined: JSON lines name their own fields")
 	case c.JSON && c.Header:
 		return errors.New("--json and --header cannot be combined: JSON objects name their own fields")
+	case c.Trim != "" && c.Trim != "n" && c.Trim != "l" && c.Trim != "r" && c.Trim != "lr" && c.Trim != "rl":
+		return fmt.Errorf("--trim %q: want n, l, r, lr or rl", c.Trim)
+	case c.Trim != "" && (c.CSV || c.TSV || c.JSON):
+		return errors.New("--trim applies to lines and --colsep fields, not to --csv, --tsv or --json fields")
 	case c.CSV && c.TSV:
 		return errors.New("--csv and --tsv cannot be combined")
 	case c.TSV && c.Colsep != "":
@@ -167,7 +176,7 @@ func newBuilder(cfg Config) (*builder, error) {
 		}
 	case cfg.JSON:
 	case cfg.Colsep != "":
-		split, err := colsepSplitter(cfg.Colsep)
+		split, err := colsepSplitter(cfg.Colsep, cfg.Trim)
 		if err != nil {
 			return nil, err
 		}
@@ -203,6 +212,9 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 		} else {
 			src = NewDelimited(r, b.delim, name)
 		}
+	}
+	if left, right := trimSides(b.cfg.Trim); left || right {
+		src = &trimmer{src: src, left: left, right: right}
 	}
 	switch {
 	case b.cfg.JSON:

@@ -184,3 +184,39 @@ func quoteNames(names []string) []string {
 	}
 	return out
 }
+
+// CheckWholeWords is GNU parallel's -m rule: a job's records replace {}
+// as separate arguments, which pmap gives by repeating the word per record
+// as -X does; that is the same only when the word is the replacement
+// string alone. The error is an *Error at the first replacement string
+// that shares its word with other text (pre{}post) or another one.
+func (t *Template) CheckWholeWords() error {
+	check := func(ph *placeholder, alone bool) error {
+		if alone || ph == nil {
+			return nil
+		}
+		return hintAt(t.src, ph.at, "use -X to repeat the word per record (pre{}post gives preapost prebpost), or make it a word of its own",
+			"%s: with -m a record's replacement string must be a word of its own", ph.text)
+	}
+	for _, w := range t.words {
+		if !w.repeat {
+			continue
+		}
+		for _, p := range w.pieces {
+			if err := check(p.ph, len(w.pieces) == 1); err != nil {
+				return err
+			}
+		}
+	}
+	for _, g := range t.groups {
+		if !g.repeat {
+			continue
+		}
+		for _, p := range g.pieces {
+			if err := check(p.ph, len(g.pieces) == 1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/pmap-dev/pmap/exec/template"
 )
 
 // argCountSuffixes are GNU parallel's multipliers for a count such as
@@ -36,4 +38,18 @@ func parseArgCount(s string) (int, error) {
 		return 0, errors.New("too large")
 	}
 	return int(n * mult), nil
+}
+
+// quoteWords is -q (GNU parallel's --quote): each template word stays one
+// argument as given, instead of the words being joined by spaces and read
+// again as a command line. Each word is shell-quoted, which both the exec
+// reading (shlex) and the shell read back as that one word; replacement
+// strings inside the quotes are still replaced, their values quoted for
+// the context as always.
+func quoteWords(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = template.Quote(w)
+	}
+	return out
 }
