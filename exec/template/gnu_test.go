@@ -39,6 +39,8 @@ func TestRefused(t *testing.T) {
 		{"echo {host}", Options{}, 6, "not a pmap replacement string", "--ssh"},
 		{"x; echo {nmae}", Options{Mode: Shell}, 9, "no named fields", ""},
 		{"[{nmae}]", Options{Mode: Plain}, 2, "no named fields", ""},
+		{"echo [{1\n}]", Options{}, 7, "white space inside a replacement string (GNU parallel reads it as {1})", "write {1};"},
+		{"echo {-2 /.}", Options{Mode: Shell}, 6, "as {-2/.}", "write {-2/.};"},
 	}
 	for _, c := range cases {
 		_, err := Compile([]string{c.tmpl}, c.opt)
@@ -50,7 +52,7 @@ func TestRefused(t *testing.T) {
 	// These stay as written: awk's statements, the shell's ${x} and
 	// {a,b} and {,.bak}, printf's %{x}, git's @{u}, -N 0 in bash.
 	for _, tmpl := range []string{"awk {print} {}", "awk {next}", "echo ${x} {a,b} {}", "cp {}{,.bak}",
-		"curl -w %{http_code} {}", "git log @{upstream} {}", "echo {1..5} {a..z} {}", "echo {^x} {,y} {}"} {
+		"curl -w %{http_code} {}", "git log @{upstream} {}", "echo {1..5} {a..z} {}", "echo {^x} {,y} {}", "echo {1 x} {1 + 2} {}"} {
 		if _, err := Compile([]string{tmpl}, Options{Mode: Shell}); err != nil {
 			t.Errorf("Compile(%q) = %v, want it kept as text", tmpl, err)
 		}

@@ -127,6 +127,9 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 	if strings.HasPrefix(s[j:], "[]}") {
 		return b.matchSpread(i, j, prevDollar)
 	}
+	if err := b.refuseSpaced(i, j, prevDollar); err != nil {
+		return 0, 0, nil, err
+	}
 	if j >= len(s) || s[j] != '}' {
 		return braceLiteral, 1, nil, nil
 	}

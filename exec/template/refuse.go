@@ -220,3 +220,40 @@ func (t *Template) CheckWholeWords() error {
 	}
 	return nil
 }
+
+// refuseSpaced refuses GNU parallel's positional string with white space
+// after the number, {1 } or {1\n.}, which GNU reads as {1} and {1.}
+// (its pattern is \{(-?\d+)\s*...\}); j is where the white space starts.
+// Elsewhere such a group is text, so it is refused rather than read.
+func (b *braces) refuseSpaced(i, j int, prevDollar bool) error {
+	s := b.s
+	if prevDollar || j >= len(s) || !isSpace(s[j]) {
+		return nil
+	}
+	if _, ok, _ := fieldNumber(s[i+1 : j]); !ok {
+		return nil
+	}
+	k := j
+	for k < len(s) && isSpace(s[k]) {
+		k++
+	}
+	e := k
+	for e < len(s) && contentByte(s[e]) {
+		e++
+	}
+	if e >= len(s) || s[e] != '}' {
+		return nil
+	}
+	if base, _ := splitModifier(s[k:e]); base != "" {
+		return nil
+	}
+	want := "{" + s[i+1:j] + s[k:e] + "}"
+	return hintAt(s, i, "write "+want+"; {{ is a literal {",
+		"%q: white space inside a replacement string (GNU parallel reads it as %s)", s[i:e+1], want)
+}
+
+// isSpace is Perl's \s on bytes.
+func isSpace(c byte) bool { return strings.IndexByte(perlSpace, c) >= 0 }
+
+// perlSpace is what Perl's \s matches on bytes.
+const perlSpace = " \t\n\v\f\r"
