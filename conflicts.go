@@ -29,7 +29,7 @@ var conflicts = []conflict{
 	// record per line on its stdin, on this machine.
 	{func(o *options) bool { return o.worker && len(o.words) == 0 },
 		"pmap --worker python3 worker.py < records", says("--worker needs the worker program as the template")},
-	{func(o *options) bool { return o.worker && (o.multi() || o.block.Records > 1) },
+	{func(o *options) bool { return o.worker && (o.maxArgs > 1 || o.xargs || o.block.Records > 1) },
 		"drop -N/-X", says("--worker sends one record per line: -N and -X do not apply")},
 	{func(o *options) bool { return o.worker && o.dryRun },
 		"drop --dry-run", says("--worker starts long-lived workers: there is no command per record to print")},

@@ -137,9 +137,10 @@ const (
 	progressOff
 )
 
-// multi reports whether a job holds several records (-N, -X): the one
-// place that decides it, since {n} and the job source both depend on it.
-func (o *options) multi() bool { return o.maxArgs > 1 || o.xargs }
+// multi reports whether jobs are -N/-X jobs (-N 1 too, as in GNU
+// parallel): the one place that decides it, since {n} and the job source
+// both depend on it.
+func (o *options) multi() bool { return o.maxArgs >= 1 || o.xargs }
 
 // packed reports whether jobs take as many records as fit the argument
 // space (-X without -N, which wins).

@@ -70,9 +70,10 @@ type BlockSource interface {
 // the blocks are already cut.
 func NewPipeJobSource(src BlockSource) *JobSource { return &JobSource{blocks: src} }
 
-// Multi reports whether jobs hold several records (-N/-X), which changes
-// what {n} means.
-func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
+// Multi reports whether jobs are -N/-X jobs, which changes what {n}
+// means: -N 1 too, as in GNU parallel (its {} is then each of the
+// record's values, one per ::: source).
+func (s *JobSource) Multi() bool { return s.MaxArgs >= 1 || s.Pack != nil }
 
 // Next returns the next job, or io.EOF.
 func (s *JobSource) Next() (*job.Job, error) {

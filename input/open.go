@@ -193,7 +193,10 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 	var src Source
 	if !s.isFile() {
 		vals := s.Values
-		if !b.cfg.CSV && !b.cfg.JSON {
+		if b.delim != "\n" && !b.cfg.CSV && !b.cfg.JSON {
+			// -d: GNU parallel splits ::: values too. A newline in a
+			// value (GNU splits there as well) keeps the value whole, so
+			// that any value a record can hold can be given as one.
 			vals = SplitValues(vals, b.delim)
 		}
 		src = NewValues(vals)

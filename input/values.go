@@ -30,10 +30,10 @@ func (v *values) Next() (Record, error) {
 }
 
 // SplitValues splits each ::: value at the record delimiter, as GNU
-// parallel does: with -d , the value "a,b" is the two records a and b, and
-// "a\nb" is two records by default. Every piece is a record, empty ones
-// too ("a," gives a and ""), and an empty value is one empty record. vals
-// is returned as it is when no value holds the delimiter.
+// parallel does with -d: with -d , the value "a,b" is the two records a and
+// b. Every piece is a record, empty ones too ("a," gives a and ""), and an
+// empty value is one empty record. vals is returned as it is when no value
+// holds the delimiter.
 func SplitValues(vals []string, delim string) []string {
 	n := 0
 	for _, v := range vals {

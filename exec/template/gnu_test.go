@@ -124,3 +124,37 @@ func TestCheckFields(t *testing.T) {
 		t.Errorf("all present: %v", err)
 	}
 }
+
+// TestMultiArgs: a -N/-X job's arguments are its records' values when they
+// have fields no header names (several ::: sources, --colsep), as in GNU
+// parallel; named and unsplit records stay whole.
+func TestMultiArgs(t *testing.T) {
+	two := &Data{Records: []input.Record{cols("a.x", "c.z"), cols("b.y", "d.w")}, Multi: true}
+	for _, c := range []struct {
+		tmpl string
+		opt  Options
+		d    *Data
+		want []string
+	}{
+		{"echo {}-{.}", Options{ContextReplace: true}, two, []string{"echo", "a.x-a", "c.z-c", "b.y-b", "d.w-d"}},
+		{"echo {1} {3} {-1} {5}", Options{ContextReplace: true}, two, []string{"echo", "a.x", "b.y", "d.w", ""}},
+		{"echo {}", Options{}, two, []string{"echo", "a.x c.z b.y d.w"}},
+		{"echo x{}", Options{ContextReplace: true}, &Data{Records: recs("a", "b"), Multi: true}, []string{"echo", "xa", "xb"}},
+		{"echo x{}", Options{ContextReplace: true}, &Data{Records: []input.Record{cols("a", "b"), rec("c")}, Multi: true}, []string{"echo", "xa", "xb", "xc"}},
+	} {
+		if got := argvOf(t, []string{c.tmpl}, c.opt, c.d); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: got %q, want %q", c.tmpl, got, c.want)
+		}
+	}
+	// A header names the fields: the record stays one argument.
+	h := input.NewHeader([]string{"f", "g"})
+	d := &Data{Records: []input.Record{hdr(h, "1", "2"), hdr(h, "3", "4")}, Multi: true}
+	if got := argvOf(t, []string{"echo x{f}"}, Options{Named: true, ContextReplace: true}, d); !reflect.DeepEqual(got, []string{"echo", "x1", "x3"}) {
+		t.Errorf("named: %q", got)
+	}
+	// Shell mode repeats the same way.
+	tp := mustCompile(t, []string{`echo "{}"-{.}`}, Options{Mode: Shell, ContextReplace: true})
+	if s, err := tp.String(two); err != nil || s != `echo "a.x"-a "c.z"-c "b.y"-b "d.w"-d` {
+		t.Errorf("shell: %q, %v", s, err)
+	}
+}

@@ -13,6 +13,9 @@ import (
 // expansion returns can alias memory that a later one reuses.
 type expander struct {
 	d *Data
+	// starts indexes a -N/-X job's arguments by record (args.go); nil
+	// until counted.
+	starts []int
 }
 
 var noData Data
@@ -30,7 +33,7 @@ func newExpander(d *Data) expander {
 // index of a word repeated by ContextReplace, or -1.
 func (x *expander) count(p *placeholder, rep int) int {
 	if rep < 0 && p.perRecord && x.d.Multi {
-		return len(x.d.Records)
+		return x.nargs()
 	}
 	return 1
 }
@@ -98,11 +101,11 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	case kHost:
 		return d.Host, nil
 	case kRecord:
-		if r := x.record(p, rep, k); r != nil {
+		if r, v := x.recordArg(p, rep, k); r != nil {
 			if r.Err != nil {
 				return "", r.Err
 			}
-			s = r.Raw
+			s = v
 		}
 		if p.hasDef && s == "" {
 			return p.def, nil // GNU --plus {:-VALUE}
@@ -142,6 +145,21 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	return applyMod(s, p.mod), nil
 }
 
+// recordArg is the argument {} reads: the repeated word's, argument k of
+// a -N/-X job, or the job's (first) record; its record and its value.
+func (x *expander) recordArg(p *placeholder, rep, k int) (*input.Record, string) {
+	switch n := x.nargs(); {
+	case x.d.Multi && rep >= 0 && rep < n:
+		return x.arg(rep)
+	case x.d.Multi && rep < 0 && p.perRecord && k < n:
+		return x.arg(k)
+	}
+	if r := x.record(p, rep, k); r != nil {
+		return r, r.Raw
+	}
+	return nil, ""
+}
+
 // record is the record a per-record part reads: the repeated word's
 // record, record k of a -N/-X job, or the job's (first) record.
 func (x *expander) record(p *placeholder, rep, k int) *input.Record {
@@ -163,14 +181,15 @@ func (x *expander) record(p *placeholder, rep, k int) *input.Record {
 func (x *expander) field(n int) (string, error) {
 	recs := x.d.Records
 	if x.d.Multi {
-		i := index(n, len(recs))
+		i := index(n, x.nargs())
 		if i < 0 {
 			return "", nil
 		}
-		if recs[i].Err != nil {
-			return "", recs[i].Err
+		r, v := x.arg(i)
+		if r.Err != nil {
+			return "", r.Err
 		}
-		return recs[i].Raw, nil
+		return v, nil
 	}
 	if len(recs) == 0 {
 		return "", &fieldError{n: n}
