@@ -32,7 +32,7 @@ var awkStatements = map[string]bool{"print": true, "next": true, "exit": true, "
 var gnuNames = map[string]string{
 	"slot":     "{%} is the worker slot",
 	"sshlogin": "{host} is the host with --ssh",
-	"host":     "{host} is the host only with --ssh",
+	"host":     "{host} is the host only in the command, with --ssh",
 	"agrp":     "pmap has no host groups",
 	"hgrp":     "pmap has no host groups",
 	"uniq":     "filter the input instead (sort -u)",
