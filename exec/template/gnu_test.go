@@ -27,7 +27,6 @@ func TestRefused(t *testing.T) {
 		{"echo {a.b/.}", Options{}, 6, "no such field", "--header"},
 		{"echo {nmae:-x}", Options{}, 6, "no such field", "{{nmae:-x}}"},
 		{"echo {t[]}", Options{}, 6, "no such field", "{{t[]}}"},
-		{"echo {+x}", Options{}, 6, "--plus", "{{+x}}"},
 		{"echo {:3}", Options{}, 6, "--plus", "{+.}"},
 		{"echo {:1:2}", Options{}, 6, "--plus", ""},
 		{"echo {#x}", Options{}, 6, "--plus", ""},
@@ -52,7 +51,8 @@ func TestRefused(t *testing.T) {
 	// These stay as written: awk's statements, the shell's ${x} and
 	// {a,b} and {,.bak}, printf's %{x}, git's @{u}, -N 0 in bash.
 	for _, tmpl := range []string{"awk {print} {}", "awk {next}", "echo ${x} {a,b} {}", "cp {}{,.bak}",
-		"curl -w %{http_code} {}", "git log @{upstream} {}", "echo {1..5} {a..z} {}", "echo {^x} {,y} {}", "echo {1 x} {1 + 2} {}"} {
+		"curl -w %{http_code} {}", "git log @{upstream} {}", "echo {1..5} {a..z} {}", "echo {^x} {,y} {}", "echo {1 x} {1 + 2} {}",
+		"awk {++n} {i--} {a:1} {x@y} {+x}"} {
 		if _, err := Compile([]string{tmpl}, Options{Mode: Shell}); err != nil {
 			t.Errorf("Compile(%q) = %v, want it kept as text", tmpl, err)
 		}

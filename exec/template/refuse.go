@@ -54,7 +54,7 @@ func (b *braces) refuse(i, end int, c string) error {
 			"%s: GNU parallel --plus replacement string not supported", group)
 	}
 	base, _ := splitModifier(c)
-	if !validName(base) || b.opt.Named && !b.opt.Worker {
+	if !validName(base) || !wordName(base) || b.opt.Named && !b.opt.Worker {
 		return nil
 	}
 	if awkStatements[base] && c == base {
@@ -76,14 +76,23 @@ func (b *braces) refuse(i, end int, c string) error {
 	return hintAt(s, i, hint, "%s: no such field: the input has no named fields", group)
 }
 
-// plusShaped reports whether c is a GNU --plus form: {+...}, {#re},
-// {%re}, {:n}, {:n:m}, {/re/str}, {0#}, {0%}.
+// wordName reports whether a name is made of letters, digits, '_' and
+// dots (and UTF-8): a field name someone meant. Names with '-', '@' or ':'
+// are fields only with named input; without, {i--} and {a:1} are code
+// (awk, JSON-ish text) and stay as written.
+func wordName(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r == '-' || r == '@' || r == ':' }) < 0
+}
+
+// plusShaped reports whether c is a GNU --plus form pmap lacks: {#re},
+// {%re}, {:n}, {:n:m}, {/re/str}, {0#}, {0%}. ({+/} {+.} {+..} {+...} are
+// GNU's only '+' forms, all supported; {++n} is awk's.)
 func plusShaped(c string) bool {
 	if c == "" {
 		return false
 	}
 	switch c[0] {
-	case '+', '#', '%', ':', '/':
+	case '#', '%', ':', '/':
 		return true
 	}
 	d := strings.TrimLeft(c, "0123456789")
