@@ -101,7 +101,7 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 	case backendExec:
 		return false, false
 	}
-	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars})
+	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars, Remote: len(o.hosts) > 0})
 	return shell, shell
 }
 

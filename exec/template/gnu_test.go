@@ -158,3 +158,15 @@ func TestMultiArgs(t *testing.T) {
 		t.Errorf("shell: %q, %v", s, err)
 	}
 }
+
+// TestNeedsShellPastRefused: a group Compile refuses does not stop
+// NeedsShell from seeing the shell syntax after it, so that auto picks the
+// backend the compiled template needs ({host} with --ssh, {##}, a
+// --slot-var name NeedsShell is not told of).
+func TestNeedsShellPastRefused(t *testing.T) {
+	for _, tmpl := range []string{"echo {##} | cat", "echo {nmae} $HOME", "echo {host} $PMAP_HOST", "echo {= 1 =}; x", "echo {1 } && y", "echo {:3} > f"} {
+		if !NeedsShell([]string{tmpl}, Options{}) {
+			t.Errorf("NeedsShell(%q) = false", tmpl)
+		}
+	}
+}

@@ -94,6 +94,9 @@ type braces struct {
 	any bool
 	// total is set when {##} was seen.
 	total bool
+	// lenient keeps groups Compile refuses as text, for NeedsShell: it
+	// scans the whole template whatever Compile will say of it.
+	lenient bool
 	// fields are the record names the template reads ({name} that is not a
 	// --var, without a default), for the check against a known header.
 	fields []*placeholder
@@ -252,7 +255,7 @@ func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
 	case "%":
 		return &placeholder{kind: kSlot}, nil
 	case "##":
-		if b.opt.Total == nil {
+		if b.opt.Total == nil && !b.lenient {
 			return nil, fmt.Errorf("{##} (the number of jobs) is not available here")
 		}
 		b.total = true

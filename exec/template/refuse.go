@@ -15,7 +15,7 @@ import (
 // refusePerl refuses GNU parallel's {= perl expression =} at s[i].
 func (b *braces) refusePerl(i int, prevDollar bool) error {
 	s := b.s
-	if prevDollar || i+1 >= len(s) || s[i+1] != '=' || !strings.Contains(s[i+2:], "=}") {
+	if b.lenient || prevDollar || i+1 >= len(s) || s[i+1] != '=' || !strings.Contains(s[i+2:], "=}") {
 		return nil
 	}
 	end := i + 2 + strings.Index(s[i+2:], "=}") + 2
@@ -44,7 +44,7 @@ var gnuNames = map[string]string{
 // word that names no field, or nil to keep the group as text.
 func (b *braces) refuse(i, end int, c string) error {
 	s := b.s
-	if i > 0 && strings.IndexByte("$%@", s[i-1]) >= 0 {
+	if b.lenient || i > 0 && strings.IndexByte("$%@", s[i-1]) >= 0 {
 		return nil // ${x}, printf's %{x}, git's @{u}: another syntax
 	}
 	group := s[i:end]
@@ -236,7 +236,7 @@ func (t *Template) CheckWholeWords() error {
 // Elsewhere such a group is text, so it is refused rather than read.
 func (b *braces) refuseSpaced(i, j int, prevDollar bool) error {
 	s := b.s
-	if prevDollar || j >= len(s) || !isSpace(s[j]) {
+	if b.lenient || prevDollar || j >= len(s) || !isSpace(s[j]) {
 		return nil
 	}
 	if _, ok, _ := fieldNumber(s[i+1 : j]); !ok {
