@@ -63,8 +63,14 @@ type placeholder struct {
 	// spread is set for {name[]}: a JSON array field whose elements each
 	// become a word of their own (the word repeated per element).
 	spread bool
-	// total is the run's number of jobs, for kTotal.
+	// total is the run's number of jobs, for kTotal and a padded {0#}.
 	total *int64
+	// pad zero-pads {#} to the width of the number of jobs: {0#}.
+	pad bool
+	// sub, from and length are GNU --plus {:from} and {:from:length}:
+	// the value's bytes from offset from, length of them (-1: all).
+	sub          bool
+	from, length int
 	// text is the replacement string as written, for messages.
 	text string
 	// at is the byte offset of its '{' in the template, for messages.
@@ -254,16 +260,22 @@ func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
 		return &placeholder{kind: kSeq}, nil
 	case "%":
 		return &placeholder{kind: kSlot}, nil
-	case "##":
+	case "##", "0#":
 		if b.opt.Total == nil && !b.lenient {
-			return nil, fmt.Errorf("{##} (the number of jobs) is not available here")
+			return nil, fmt.Errorf("{%s} (from the number of jobs) is not available here", c)
 		}
 		b.total = true
+		if c == "0#" {
+			return &placeholder{kind: kSeq, pad: true, total: b.opt.Total}, nil
+		}
 		return &placeholder{kind: kTotal, total: b.opt.Total}, nil
 	case "host":
 		if b.opt.Remote {
 			return &placeholder{kind: kHost}, nil
 		}
+	}
+	if p, ok := parseSubstr(c); ok {
+		return p, nil
 	}
 	base, mod := splitModifier(c)
 	if base == "" {

@@ -1,6 +1,9 @@
 package template
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // plusSuffixes are GNU parallel's --plus path forms, longest first so that
 // {/...} is not read as {/..} of a name ending in '.'. pmap reads them with
@@ -76,4 +79,64 @@ func extStart(s string, n int) int {
 		end = d
 	}
 	return end
+}
+
+// parseSubstr reads GNU parallel's --plus {:from} and {:from:length}, on
+// the record or a positional field ({2:1:3}); ok is false for anything
+// else ({1:-x} is a default, read before this).
+func parseSubstr(c string) (*placeholder, bool) {
+	colon := strings.IndexByte(c, ':')
+	if colon < 0 {
+		return nil, false
+	}
+	from, rest, _ := strings.Cut(c[colon+1:], ":")
+	f, ok1 := smallNumber(from)
+	l, ok2 := -1, true
+	if len(rest) > 0 || strings.Count(c[colon+1:], ":") == 1 {
+		l, ok2 = smallNumber(rest)
+	}
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	p := &placeholder{kind: kRecord, perRecord: true, sub: true, from: f, length: l}
+	if colon > 0 {
+		n, ok, err := fieldNumber(c[:colon])
+		if !ok || err != nil {
+			return nil, false
+		}
+		p.kind, p.n, p.perRecord = kField, n, false
+	}
+	return p, true
+}
+
+// smallNumber parses digits up to maxField.
+func smallNumber(s string) (int, bool) {
+	if s == "" || len(s) > 10 || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil && n <= maxField
+}
+
+// substr is Perl's substr(s, from, length) on bytes, as GNU's {:from:length}
+// does: empty past the end; length -1 takes the rest.
+func substr(s string, from, length int) string {
+	if from >= len(s) {
+		return ""
+	}
+	s = s[from:]
+	if length >= 0 && length < len(s) {
+		s = s[:length]
+	}
+	return s
+}
+
+// appendPadded appends seq zero-padded to the width of total ({0#}).
+func appendPadded(dst []byte, seq, total int64) []byte {
+	digits := len(strconv.FormatInt(total, 10))
+	num := strconv.FormatInt(seq, 10)
+	for k := len(num); k < digits; k++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, num...)
 }

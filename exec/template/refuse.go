@@ -49,7 +49,7 @@ func (b *braces) refuse(i, end int, c string) error {
 	}
 	group := s[i:end]
 	if plusShaped(c) {
-		return hintAt(s, i, "pmap has {} {.} {/} {//} {/.} {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {#} {%} {##} {:-VALUE};\n"+
+		return hintAt(s, i, "pmap has {} {.} {/} {//} {/.} {+/} {+.} {+..} {+...} {..} {...} {/..} {/...} {#} {%} {##} {0#} {:-VALUE} {:n} {:n:m};\n"+
 			"transform the value in the shell instead (--backend shell 'v={}; echo \"${v#prefix}\"'), or write {"+group+"} for literal braces",
 			"%s: GNU parallel --plus replacement string not supported", group)
 	}

@@ -59,6 +59,9 @@ func (x *expander) appendValue(dst []byte, p *placeholder, rep int) ([]byte, err
 func (x *expander) appendPart(dst []byte, p *placeholder, rep, k int) ([]byte, error) {
 	switch p.kind {
 	case kSeq:
+		if p.pad {
+			return appendPadded(dst, x.d.Seq, *p.total), nil
+		}
 		return strconv.AppendInt(dst, x.d.Seq, 10), nil
 	case kSlot:
 		return strconv.AppendInt(dst, int64(x.d.Slot), 10), nil
@@ -93,6 +96,9 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	var s string
 	switch p.kind {
 	case kSeq:
+		if p.pad {
+			return string(appendPadded(nil, d.Seq, *p.total)), nil
+		}
 		return strconv.FormatInt(d.Seq, 10), nil
 	case kSlot:
 		return strconv.Itoa(d.Slot), nil
@@ -141,6 +147,9 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 		if p.hasDef && s == "" {
 			return p.def, nil
 		}
+	}
+	if p.sub {
+		return substr(s, p.from, p.length), nil
 	}
 	return applyMod(s, p.mod), nil
 }
