@@ -39,6 +39,13 @@ type backend struct {
 	// hosts' slots, estimated until start connects (--dry-run's {%}).
 	workers int
 
+	// total is the number of jobs, {##}: set by countJobs before the first
+	// job when a template uses it. Templates hold a pointer to it.
+	total int64
+	// fields are the templates that read records' named fields, checked
+	// against a --header before the first job (checkHeader).
+	fields []fieldTemplate
+
 	persistent *worker.Persistent
 	remote     *remote.Remote
 	slurm      *slurm.Slurm
@@ -62,11 +69,16 @@ func newBackend(o *options) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b.key, err = compilePlain(o, "--key", o.key); err != nil {
+	if b.key, err = compilePlain(o, "--key", o.key, &b.total); err != nil {
 		return nil, err
 	}
-	if b.tagString, err = compilePlain(o, "--tagstring", o.tagString); err != nil {
+	if b.tagString, err = compilePlain(o, "--tagstring", o.tagString, &b.total); err != nil {
 		return nil, err
+	}
+	b.fields = append(b.fields, fieldTemplate{"--key", o.key, b.key}, fieldTemplate{"--tagstring", o.tagString, b.tagString})
+	if b.usesTotal() && (o.packed() || o.pipe) {
+		return nil, usagef("use -N to give each job a fixed number of records",
+			"{##} (the number of jobs) is not known in advance with -X or --pipe")
 	}
 	if o.pipe {
 		// A job has no record, so a replacement string that needs one
@@ -92,7 +104,7 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 	case backendExec:
 		return false, false
 	}
-	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars})
+	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars, Remote: len(o.hosts) > 0})
 	return shell, shell
 }
 
@@ -110,12 +122,23 @@ func (b *backend) useCommand(o *options) error {
 		// -N repeats a word holding {} per record, as -X does: GNU parallel
 		// gives `-N2 cp {} dest/` two arguments, not one joined by a space.
 		opts = template.Options{Mode: mode, Vars: o.vars, Named: o.named(), ContextReplace: o.multi(),
-			NoAppend: o.pipe, Remote: len(o.hosts) > 0}
+			NoAppend: o.pipe || o.noArgs, NoArgs: o.noArgs, Remote: len(o.hosts) > 0, Total: &b.total}
+		if o.perSlot() {
+			// Each slot compiles its own values (compilePerSlot); this
+			// compile needs their names to know {NAME} is no typo.
+			opts.Vars = o.slotVarsFor(1)
+		}
 		t, err := template.Compile(o.words, opts)
 		if err != nil {
 			return commandError("", strings.Join(o.words, " "), err)
 		}
 		b.expand = job.Expander{Template: t, Shell: shell, Multi: o.multi()}
+		if o.mArgs {
+			if err := t.CheckWholeWords(); err != nil {
+				return commandError("", strings.Join(o.words, " "), err)
+			}
+		}
+		b.fields = append(b.fields, fieldTemplate{"", strings.Join(o.words, " "), t})
 		if b.expand.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
 			return commandError("", strings.Join(o.words, " "), err)
 		}
@@ -124,11 +147,12 @@ func (b *backend) useCommand(o *options) error {
 	var launcher *remote.Launcher
 	if o.launcher != "" {
 		t, err := template.Compile([]string{o.launcher}, template.Options{
-			Mode: template.Exec, Vars: o.vars, Named: o.named(), NoAppend: true, Remote: len(o.hosts) > 0,
+			Mode: template.Exec, Vars: o.vars, Named: o.named(), NoAppend: true, Remote: len(o.hosts) > 0, Total: &b.total,
 		})
 		if err != nil {
 			return commandError("--launcher", o.launcher, err)
 		}
+		b.fields = append(b.fields, fieldTemplate{"--launcher", o.launcher, t})
 		launcher = &remote.Launcher{Template: t, Multi: o.multi(), Shell: o.shell}
 	}
 
@@ -236,7 +260,10 @@ func (b *backend) useWorker(o *options) error {
 	}
 	// No record reaches the worker command, so {name} is not a field
 	// here: awk '{print}' keeps its braces even with --json.
-	opts := template.Options{Mode: mode, Vars: o.vars, NoAppend: true}
+	opts := template.Options{Mode: mode, Vars: o.vars, NoAppend: true, Worker: true}
+	if o.perSlot() {
+		opts.Vars = o.slotVarsFor(1) // the names; each slot compiles its values
+	}
 	t, err := template.Compile(o.words, opts)
 	if err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
@@ -257,6 +284,16 @@ func (b *backend) useWorker(o *options) error {
 	for _, w := range o.words {
 		shown = append(shown, strings.ReplaceAll(w, "{%}", "{{%}}"))
 	}
+	if o.perSlot() {
+		for k, w := range shown {
+			for name := range opts.Vars {
+				if _, global := o.vars[name]; !global {
+					w = strings.ReplaceAll(w, "{"+name+"}", "{{"+name+"}}")
+				}
+			}
+			shown[k] = w
+		}
+	}
 	opts.NoAppend = false
 	d, err := template.Compile(append(shown, "{}"), opts)
 	if err != nil {
@@ -267,11 +304,11 @@ func (b *backend) useWorker(o *options) error {
 }
 
 // compilePlain compiles a --key or --tagstring template; nil for "".
-func compilePlain(o *options, flag, s string) (*template.Template, error) {
+func compilePlain(o *options, flag, s string, total *int64) (*template.Template, error) {
 	if s == "" {
 		return nil, nil
 	}
-	t, err := template.Compile([]string{s}, template.Options{Mode: template.Plain, Vars: o.vars, Named: o.named(), NoAppend: true})
+	t, err := template.Compile([]string{s}, template.Options{Mode: template.Plain, Vars: o.vars, Named: o.named(), NoAppend: true, Total: total})
 	if err != nil {
 		return nil, commandError(flag, s, err)
 	}

@@ -29,7 +29,7 @@ var conflicts = []conflict{
 	// record per line on its stdin, on this machine.
 	{func(o *options) bool { return o.worker && len(o.words) == 0 },
 		"pmap --worker python3 worker.py < records", says("--worker needs the worker program as the template")},
-	{func(o *options) bool { return o.worker && (o.multi() || o.block.Records > 1) },
+	{func(o *options) bool { return o.worker && (o.maxArgs > 1 || o.xargs || o.block.Records > 1) },
 		"drop -N/-X", says("--worker sends one record per line: -N and -X do not apply")},
 	{func(o *options) bool { return o.worker && o.dryRun },
 		"drop --dry-run", says("--worker starts long-lived workers: there is no command per record to print")},
@@ -103,6 +103,7 @@ var conflicts = []conflict{
 	{func(o *options) bool { return o.pipe && o.input.SkipEmpty }, pipeHint, says("--pipe and -r cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.Shuffle }, pipeHint, says("--pipe and --shuf cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.input.EOF != "" }, pipeHint, says("--pipe and -E cannot be combined")},
+	{func(o *options) bool { return o.pipe && o.input.Trim != "" }, pipeHint, says("--pipe and --trim cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.resume }, pipeHint, says("--pipe and --resume cannot be combined")},
 	{func(o *options) bool { return o.pipe && o.failed != "" }, pipeHint, says("--pipe and --failed cannot be combined")},
 	{func(o *options) bool { return o.pipe && len(o.specs) > 0 },
@@ -114,6 +115,12 @@ var conflicts = []conflict{
 		}},
 	{func(o *options) bool { return o.pipe && len(o.words) == 0 },
 		"give the command that reads each block, e.g. pmap --pipe wc -l", says("--pipe needs a command")},
+
+	// -N 0 runs the command once per record with no arguments.
+	{func(o *options) bool { return o.noArgs && (len(o.words) == 0 || o.worker) },
+		"give the command to run once per record: seq 3 | pmap -N 0 date", says("-N 0 needs a command template")},
+	{func(o *options) bool { return o.noArgs && (o.xargs || o.pipe) },
+		"drop -N 0", says("-N 0 gives jobs no arguments: -X and --pipe do not apply")},
 
 	// -X packs records into one command's arguments: there must be one.
 	{func(o *options) bool { return o.xargs && len(o.words) == 0 },

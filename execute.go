@@ -32,6 +32,14 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	if err != nil {
 		return exitWith(exitUsage, err)
 	}
+	if o.input.Header && in.records != nil {
+		if in.records, err = checkHeader(in.records, b); err != nil {
+			return err
+		}
+	}
+	if in.records != nil && b.usesTotal() {
+		in.records = b.countJobs(o, in.records)
+	}
 	if err := checkStdout(stdout); err != nil {
 		return exitWith(exitUsage, err)
 	}

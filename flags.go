@@ -58,7 +58,9 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "json", nil, "records are JSON lines: {name}, {a.b}, {a.0}"),
 		boolFlag(catInput, "link", []string{"xapply"}, "zip the ::: sources instead of taking their product"),
 		stringFlag(catInput, "max-args", []string{"N"}, "", "`N` records per job"),
+		boolFlag(catInput, "m", nil, "as -X, for GNU parallel's -m: each {} (a word of its own) is all the job's records, as separate arguments"),
 		boolFlag(catInput, "X", nil, "as many records per job as fit the argument limit; words with {} repeat per record"),
+		stringFlag(catInput, "trim", nil, "", "trim white space off records and --colsep fields: `SIDE` n, l, r or lr (GNU --trim)"),
 		boolFlag(catInput, "no-run-if-empty", []string{"r"}, "skip empty and blank records"),
 		boolFlag(catInput, "shuf", nil, "run the jobs in random order ({#} and output follow it; reads all input first)"),
 		stringFlag(catInput, "eof", []string{"E"}, "", "a source ends at the record `STR`: it and the rest are not read (xargs -E)"),
@@ -73,6 +75,8 @@ func flags() []cli.Flag {
 		boolFlag(catInput, "regexp", nil, "--pipe: --recend and --recstart are regular expressions"),
 
 		// Template
+		boolFlag(catTemplate, "quote", []string{"q"}, "keep each template word one argument, as given (GNU -q): sh -c 'echo \"$1\"' _ {}"),
+		boolFlag(catTemplate, "plus", nil, "accepted for GNU parallel: {+/} {+.} {..} {...} {##} {:-VALUE} work without it"),
 		sliceFlag(catTemplate, "var", nil, "a constant `NAME=VALUE`, used as {NAME} (repeatable)"),
 		sliceFlag(catTemplate, "default", nil, "`NAME=VALUE`: a --json record's field NAME that is missing, null or \"\" is VALUE (repeatable)"),
 		sliceFlag(catTemplate, "slot-var", nil, "`NAME=V1,V2,...`: worker slot i gets the i-th value as {NAME} (sets -n; repeatable)"),
@@ -150,7 +154,7 @@ func flags() []cli.Flag {
 // letter from another, PMAP_WORKER for PMAP_WORKERS) would silently run a
 // different command for every record, in this run and every pmap below
 // it. envcheck.go warns about their variables.
-var modeSwitches = []string{"worker", "pipe", "pipepart", "X", "max-args", "json", "csv", "tsv", "header", "colsep", "retry-failed"}
+var modeSwitches = []string{"worker", "pipe", "pipepart", "X", "m", "quote", "trim", "max-args", "json", "csv", "tsv", "header", "colsep", "retry-failed"}
 
 // isModeSwitch reports whether f is one of modeSwitches.
 func isModeSwitch(f cli.Flag) bool { return slices.Contains(modeSwitches, f.Names()[0]) }

@@ -123,6 +123,7 @@ func (r *reader) readInput(o *options) error {
 		JSON:      c.Bool("json"),
 		SkipEmpty: c.Bool("no-run-if-empty"),
 		Shuffle:   c.Bool("shuf"),
+		Trim:      c.String("trim"),
 		Link:      c.Bool("link"),
 		ArgFiles:  r.argFiles(),
 		EOF:       c.String("eof"),
@@ -194,13 +195,18 @@ func (r *reader) readTemplate(o *options) error {
 		o.vars[name] = value
 	}
 	if s := c.String("max-args"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			return usagef("", "-N %q: want a whole number of records per job, 1 or more", s)
+		n, err := parseArgCount(s)
+		if err != nil {
+			return usagef("write -N 4, -N 1k (1000) or -N 1ki (1024); -N 0 runs the command once per record with no arguments",
+				"-N %q: want a whole number of records per job, 0 or more", s)
 		}
-		o.maxArgs = n
+		o.maxArgs, o.noArgs = n, n == 0
 	}
-	o.xargs = c.Bool("X")
+	o.plus = c.Bool("plus")
+	if c.Bool("quote") {
+		o.words = quoteWords(o.words)
+	}
+	o.xargs, o.mArgs = c.Bool("X") || c.Bool("m"), c.Bool("m")
 	o.key, o.tagString = c.String("key"), c.String("tagstring")
 	return nil
 }

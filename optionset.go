@@ -25,8 +25,17 @@ type options struct {
 	// maxArgs is -N: records per job (0 or 1: one). With --pipe it counts
 	// records per block instead (pipe.Records), and is 0.
 	maxArgs int
+	// noArgs is -N 0: one job per record, run with no arguments (GNU
+	// parallel's way of running a command N times).
+	noArgs bool
+	// plus is --plus, accepted for GNU parallel's scripts: pmap's --plus
+	// replacement strings work with or without it.
+	plus bool
 	// xargs is -X: as many records per job as fit the argument space.
 	xargs bool
+	// mArgs is -m (GNU parallel): -X (xargs is set too) with each {} a word
+	// of its own, so that repeating it per record is GNU's "all arguments".
+	mArgs bool
 	// pipe is --pipe: the input is cut into blocks, each a job's stdin.
 	pipe bool
 	// block is how --pipe cuts its input.
@@ -168,9 +177,10 @@ const (
 	progressOff
 )
 
-// multi reports whether a job holds several records (-N, -X): the one
-// place that decides it, since {n} and the job source both depend on it.
-func (o *options) multi() bool { return o.maxArgs > 1 || o.xargs }
+// multi reports whether jobs are -N/-X jobs (-N 1 too, as in GNU
+// parallel): the one place that decides it, since {n} and the job source
+// both depend on it.
+func (o *options) multi() bool { return o.maxArgs >= 1 || o.xargs }
 
 // packed reports whether jobs take as many records as fit the argument
 // space (-X without -N, which wins).

@@ -275,7 +275,7 @@ func (e *templateError) caret() string {
 	col, text := te.Column, e.text
 	runes := []rune(text)
 	if col < 1 || col > len(runes)+1 || strings.ContainsAny(text, "\n\r") {
-		return ""
+		return te.Hint
 	}
 	// A window of the template around the column, tabs shown as spaces so
 	// the caret lines up.
@@ -288,5 +288,9 @@ func (e *templateError) caret() string {
 		suffix = "..."
 	}
 	shown := strings.ReplaceAll(prefix+string(runes[from:to])+suffix, "\t", " ")
-	return shown + "\n" + strings.Repeat(" ", len(prefix)+col-1-from) + "^"
+	shown += "\n" + strings.Repeat(" ", len(prefix)+col-1-from) + "^"
+	if te.Hint != "" {
+		shown += "\n" + te.Hint
+	}
+	return shown
 }

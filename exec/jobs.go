@@ -91,9 +91,10 @@ func NewPartJobSource(src PartSource, path string, header []byte) *JobSource {
 	return &JobSource{parts: src, partFile: path, partHeader: header}
 }
 
-// Multi reports whether jobs hold several records (-N/-X), which changes
-// what {n} means.
-func (s *JobSource) Multi() bool { return s.MaxArgs > 1 || s.Pack != nil }
+// Multi reports whether jobs are -N/-X jobs, which changes what {n}
+// means: -N 1 too, as in GNU parallel (its {} is then each of the
+// record's values, one per ::: source).
+func (s *JobSource) Multi() bool { return s.MaxArgs >= 1 || s.Pack != nil }
 
 // Next returns the next job of the shard, or io.EOF.
 func (s *JobSource) Next() (*job.Job, error) {

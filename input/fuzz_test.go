@@ -192,7 +192,7 @@ func FuzzColsep(f *testing.F) {
 	f.Add("a\tb", `\t`)
 	f.Add("a::b:", "::")
 	f.Fuzz(func(t *testing.T, line, pattern string) {
-		split, err := colsepSplitter(pattern)
+		split, err := colsepSplitter(pattern, "")
 		if err != nil {
 			return
 		}

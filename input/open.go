@@ -31,6 +31,11 @@ type Config struct {
 	// Shuffle is --shuf: the records, read to the end first, in a random
 	// order (Shuffled).
 	Shuffle bool
+	// Trim is GNU parallel's --trim: "" (the default: --colsep fields
+	// trimmed on both sides, records as read), "n" (nothing trimmed),
+	// "l", "r", "lr" or "rl" (records and --colsep fields trimmed on
+	// that side).
+	Trim string
 	// ArgFiles are the -a files, in order; each is its own source, before
 	// the ::: and :::: sources, like `:::: FILE FILE`.
 	ArgFiles []string
@@ -50,6 +55,10 @@ func (c Config) check() error {
 		return errors.New("--json and --colsep cannot be combined: JSON lines name their own fields")
 	case c.JSON && c.Header:
 		return errors.New("--json and --header cannot be combined: JSON objects name their own fields")
+	case c.Trim != "" && c.Trim != "n" && c.Trim != "l" && c.Trim != "r" && c.Trim != "lr" && c.Trim != "rl":
+		return fmt.Errorf("--trim %q: want n, l, r, lr or rl", c.Trim)
+	case c.Trim != "" && (c.CSV || c.TSV || c.JSON):
+		return errors.New("--trim applies to lines and --colsep fields, not to --csv, --tsv or --json fields")
 	case c.CSV && c.TSV:
 		return errors.New("--csv and --tsv cannot be combined")
 	case c.TSV && c.Colsep != "":
@@ -176,7 +185,7 @@ func newBuilder(cfg Config) (*builder, error) {
 		}
 	case cfg.JSON:
 	case cfg.Colsep != "":
-		split, err := colsepSplitter(cfg.Colsep)
+		split, err := colsepSplitter(cfg.Colsep, cfg.Trim)
 		if err != nil {
 			return nil, err
 		}
@@ -192,7 +201,14 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 	name := s.name()
 	var src Source
 	if !s.isFile() {
-		src = NewValues(s.Values)
+		vals := s.Values
+		if b.delim != "\n" && !b.cfg.CSV && !b.cfg.JSON {
+			// -d: GNU parallel splits ::: values too. A newline in a
+			// value (GNU splits there as well) keeps the value whole, so
+			// that any value a record can hold can be given as one.
+			vals = SplitValues(vals, b.delim)
+		}
+		src = NewValues(vals)
 	} else {
 		r := stdin
 		if s.File != "-" {
@@ -208,6 +224,9 @@ func (b *builder) open(s Spec, stdin io.Reader, o *opened) (Source, error) {
 		} else {
 			src = NewDelimited(r, b.delim, name)
 		}
+	}
+	if left, right := trimSides(b.cfg.Trim); left || right {
+		src = &trimmer{src: src, left: left, right: right}
 	}
 	switch {
 	case b.cfg.JSON:

@@ -39,7 +39,7 @@ func splitTab(s string) []string { return strings.Split(s, "\t") }
 // (GNU turns on --trim lr with --colsep), so `a , b` with --colsep , gives
 // "a" and "b". Use --tsv for exact, untrimmed fields.
 func NewColsep(src Source, pattern string) (Source, error) {
-	split, err := colsepSplitter(pattern)
+	split, err := colsepSplitter(pattern, "")
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func NewColsep(src Source, pattern string) (Source, error) {
 // colsepSplitter compiles pattern into a split function. A pattern without
 // regexp metacharacters is split with strings.Split, which is several times
 // faster than the regexp engine and gives the same fields.
-func colsepSplitter(pattern string) (func(string) []string, error) {
+func colsepSplitter(pattern, trim string) (func(string) []string, error) {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("invalid --colsep %q: %w", pattern, err)
@@ -65,7 +65,14 @@ func colsepSplitter(pattern string) (func(string) []string, error) {
 			// empty record; a record always has at least one field.
 			return []string{""}
 		}
-		return trimFields(fields)
+		if trim == "" {
+			return trimFields(fields)
+		}
+		left, right := trimSides(trim)
+		for i, f := range fields {
+			fields[i] = trimSpace(f, left, right)
+		}
+		return fields
 	}, nil
 }
 

@@ -1,6 +1,9 @@
 package input
 
-import "io"
+import (
+	"io"
+	"strings"
+)
 
 // valuesName is the source name of command-line values in error messages.
 const valuesName = ":::"
@@ -24,4 +27,24 @@ func (v *values) Next() (Record, error) {
 	}
 	v.i++
 	return Record{Line: int64(v.i), Raw: v.vals[v.i-1]}, nil
+}
+
+// SplitValues splits each ::: value at the record delimiter, as GNU
+// parallel does with -d: with -d , the value "a,b" is the two records a and
+// b. Every piece is a record, empty ones too ("a," gives a and ""), and an
+// empty value is one empty record. vals is returned as it is when no value
+// holds the delimiter.
+func SplitValues(vals []string, delim string) []string {
+	n := 0
+	for _, v := range vals {
+		n += strings.Count(v, delim)
+	}
+	if n == 0 {
+		return vals
+	}
+	out := make([]string, 0, len(vals)+n)
+	for _, v := range vals {
+		out = append(out, strings.Split(v, delim)...)
+	}
+	return out
 }

@@ -30,7 +30,14 @@ func (c *costs) record(r *input.Record) int {
 	if c.spreadCopy > 0 {
 		n += c.spreadCopy * (len(r.Raw)/2 + 1)
 	}
-	if c.vals > 0 {
+	if flatRecord(r) {
+		// each field is an argument of its own (args.go): a repeated
+		// word per field, each value quoted on its own
+		n += c.perRec * (len(r.Fields) - 1)
+		for _, f := range r.Fields {
+			n += c.vals * c.valueCost(f)
+		}
+	} else if c.vals > 0 {
 		n += c.vals * c.valueCost(r.Raw)
 	}
 	if c.append {
@@ -56,7 +63,7 @@ func (c *costs) valueCost(s string) int {
 // records; ok is false for one that does.
 func (c *costs) constCost(p *placeholder) (int, bool) {
 	switch {
-	case p.kind == kSeq:
+	case p.kind == kSeq || p.kind == kTotal:
 		return seqCost, true
 	case p.kind == kSlot:
 		return slotCost, true

@@ -51,7 +51,8 @@ func TestDefaultExec(t *testing.T) {
 		// Not the form: these stay as they were.
 		{"shell ${x:-y}", []string{"cmd ${flag:-x} {}"}, named, one(jrec(t, `{"flag":"f"}`)), []string{"cmd", "${flag:-x}", `{"flag":"f"}`}},
 		{"shell ${1:-y}", []string{"cmd ${1:-x} {}"}, named, one(rec("r")), []string{"cmd", "${1:-x}", "r"}},
-		{"not a named template", []string{"cmd {flag:-x} {}"}, Options{}, one(rec("r")), []string{"cmd", "{flag:-x}", "r"}},
+		{"GNU {:-x} on the record", []string{"cmd {:-x} {/.:-y}"}, Options{}, one(rec("")), []string{"cmd", "x", "y"}},
+		{"GNU {:-x} on a set record", []string{"cmd {:-x}"}, Options{}, one(rec("r")), []string{"cmd", "r"}},
 		{"brace in value", []string{"cmd {a:-{x}"}, named, one(jrec(t, `{"x":"1"}`)), []string{"cmd", "{a:-1"}},
 		{"unclosed", []string{"cmd {a:-x"}, named, one(jrec(t, `{}`)), []string{"cmd", "{a:-x", `{}`}},
 	}
@@ -77,7 +78,7 @@ func TestDefaultErrors(t *testing.T) {
 	if _, err := tp.Argv(one(input.Record{Raw: "{", Err: bad})); !errors.Is(err, bad) {
 		t.Errorf("bad record with default: %v, want the record's error", err)
 	}
-	for _, tmpl := range []string{"cmd {:-x}", "cmd {#:-x}", "cmd {%:-x}", "cmd {/.:-x}"} {
+	for _, tmpl := range []string{"cmd {#:-x}", "cmd {%:-x}"} {
 		_, err := Compile([]string{tmpl}, Options{Named: true})
 		var e *Error
 		if !errors.As(err, &e) || e.Column != 5 || !strings.Contains(e.Msg, "default") {

@@ -15,6 +15,9 @@ type Error struct {
 	Column int
 	// Msg says what is wrong, without the location.
 	Msg string
+	// Hint says what to write instead, or is empty; it may hold several
+	// lines.
+	Hint string
 	// Err is the sentinel this error is an instance of (ErrQuotedHereDoc),
 	// or nil, so that errors.Is can recognise it.
 	Err error

@@ -10,10 +10,7 @@ func (x *expander) reps(w *eword) int {
 	if !w.repeat {
 		return 1
 	}
-	if !x.d.Multi {
-		return min(1, len(x.d.Records))
-	}
-	return len(x.d.Records)
+	return x.nargs()
 }
 
 // appendWord appends word w expanded for repetition rep (-1 for a word

@@ -11,10 +11,7 @@ import (
 
 // groupReps is how many times a repeated group appears.
 func (x *expander) groupReps() int {
-	if !x.d.Multi {
-		return min(1, len(x.d.Records))
-	}
-	return len(x.d.Records)
+	return x.nargs()
 }
 
 // appendText appends the expansion of a Shell or Plain template.

@@ -16,6 +16,7 @@ const (
 	kSeq                // {#}
 	kSlot               // {%}
 	kHost               // {host}, with Options.Remote
+	kTotal              // {##}: the number of jobs (GNU --plus), Options.Total
 )
 
 // modifier is the path operation applied to a value: GNU parallel's
@@ -28,6 +29,15 @@ const (
 	modBase               // /
 	modDir                // //
 	modBaseNoExt          // /.
+	// GNU parallel's --plus forms (plus.go).
+	modPlusDir    // +/
+	modExt        // +.
+	modExt2       // +..
+	modExt3       // +...
+	modNoExt2     // ..
+	modNoExt3     // ...
+	modBaseNoExt2 // /..
+	modBaseNoExt3 // /...
 )
 
 // placeholder is one compiled replacement string.
@@ -53,8 +63,18 @@ type placeholder struct {
 	// spread is set for {name[]}: a JSON array field whose elements each
 	// become a word of their own (the word repeated per element).
 	spread bool
+	// total is the run's number of jobs, for kTotal and a padded {0#}.
+	total *int64
+	// pad zero-pads {#} to the width of the number of jobs: {0#}.
+	pad bool
+	// sub, from and length are GNU --plus {:from} and {:from:length}:
+	// the value's bytes from offset from, length of them (-1: all).
+	sub          bool
+	from, length int
 	// text is the replacement string as written, for messages.
 	text string
+	// at is the byte offset of its '{' in the template, for messages.
+	at int
 }
 
 // braceKind is what matchBrace found at a '{' or '}'.
@@ -78,6 +98,14 @@ type braces struct {
 	dollr bool // a '$' before a name-style group makes it shell syntax, not a replacement string
 	// any is set once any replacement string was seen.
 	any bool
+	// total is set when {##} was seen.
+	total bool
+	// lenient keeps groups Compile refuses as text, for NeedsShell: it
+	// scans the whole template whatever Compile will say of it.
+	lenient bool
+	// fields are the record names the template reads ({name} that is not a
+	// --var, without a default), for the check against a known header.
+	fields []*placeholder
 }
 
 // match looks at s[i] ('{' or '}'). It returns what is there and its length.
@@ -95,6 +123,9 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 		b.open++
 		return braceOpen, 2, nil, nil
 	}
+	if err := b.refusePerl(i, prevDollar); err != nil {
+		return 0, 0, nil, err
+	}
 	j := i + 1
 	for j < len(s) && contentByte(s[j]) && !isDefault(s, j) {
 		j++
@@ -105,6 +136,9 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 	if strings.HasPrefix(s[j:], "[]}") {
 		return b.matchSpread(i, j, prevDollar)
 	}
+	if err := b.refuseSpaced(i, j, prevDollar); err != nil {
+		return 0, 0, nil, err
+	}
 	if j >= len(s) || s[j] != '}' {
 		return braceLiteral, 1, nil, nil
 	}
@@ -113,10 +147,12 @@ func (b *braces) match(i int, prevDollar bool) (braceKind, int, *placeholder, er
 		return 0, 0, nil, errAt(s, i, "%v", err)
 	}
 	if p == nil {
-		return braceLiteral, 1, nil, nil
+		return braceLiteral, 1, nil, b.refuse(i, j+1, s[i+1:j])
 	}
 	p.text = s[i : j+1]
-	b.any = true
+	if err := b.found(p, i); err != nil {
+		return 0, 0, nil, err
+	}
 	return bracePH, j + 1 - i, p, nil
 }
 
@@ -143,14 +179,16 @@ func (b *braces) matchDefault(i, j int, prevDollar bool) (braceKind, int, *place
 		return 0, 0, nil, errAt(s, i, "%v", err)
 	}
 	if p == nil {
-		return braceLiteral, 1, nil, nil
+		return braceLiteral, 1, nil, b.refuse(i, e+1, s[i+1:j])
 	}
-	if p.kind != kName && p.kind != kField {
-		return 0, 0, nil, errAt(s, i, "%s: only a field ({name}, {a.b}, {n}) can have a default", s[i:e+1])
+	if p.kind != kName && p.kind != kField && p.kind != kRecord {
+		return 0, 0, nil, errAt(s, i, "%s: only the record or a field ({}, {name}, {a.b}, {n}) can have a default", s[i:e+1])
 	}
 	p.hasDef, p.def = true, s[j+2:e]
 	p.text = s[i : e+1]
-	b.any = true
+	if err := b.found(p, i); err != nil {
+		return 0, 0, nil, err
+	}
 	return bracePH, e + 1 - i, p, nil
 }
 
@@ -165,7 +203,7 @@ func (b *braces) matchSpread(i, j int, prevDollar bool) (braceKind, int, *placeh
 		return 0, 0, nil, errAt(s, i, "%v", err)
 	}
 	if p == nil {
-		return braceLiteral, 1, nil, nil
+		return braceLiteral, 1, nil, b.refuse(i, j+3, s[i+1:j])
 	}
 	switch {
 	case p.kind != kName:
@@ -175,7 +213,9 @@ func (b *braces) matchSpread(i, j int, prevDollar bool) (braceKind, int, *placeh
 	}
 	p.spread, p.perRecord = true, false
 	p.text = text
-	b.any = true
+	if err := b.found(p, i); err != nil {
+		return 0, 0, nil, err
+	}
 	return bracePH, j + 3 - i, p, nil
 }
 
@@ -183,7 +223,21 @@ func (b *braces) matchSpread(i, j int, prevDollar bool) (braceKind, int, *placeh
 // replacement string. Anything else (space, quotes, '$', another brace)
 // means the group is literal text, like awk's '{print $1}'.
 func contentByte(c byte) bool {
-	return nameByte(c) || c == '.' || c == '/' || c == '#' || c == '%'
+	return nameByte(c) || c == '.' || c == '/' || c == '#' || c == '%' || c == '+'
+}
+
+// found records a replacement string at s[i].
+func (b *braces) found(p *placeholder, i int) error {
+	if b.opt.NoArgs && (p.kind == kRecord || p.kind == kField || p.kind == kName && !p.isVar) {
+		return hintAt(b.s, i, "drop it, or drop -N 0 to give each job its record",
+			"%s: -N 0 runs each job with no arguments", p.text)
+	}
+	p.at = i
+	b.any = true
+	if p.kind == kName && !p.isVar && !p.hasDef {
+		b.fields = append(b.fields, p)
+	}
+	return nil
 }
 
 // nameByte reports whether c may appear in a field name or path segment.
@@ -206,10 +260,22 @@ func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
 		return &placeholder{kind: kSeq}, nil
 	case "%":
 		return &placeholder{kind: kSlot}, nil
+	case "##", "0#":
+		if b.opt.Total == nil && !b.lenient {
+			return nil, fmt.Errorf("{%s} (from the number of jobs) is not available here", c)
+		}
+		b.total = true
+		if c == "0#" {
+			return &placeholder{kind: kSeq, pad: true, total: b.opt.Total}, nil
+		}
+		return &placeholder{kind: kTotal, total: b.opt.Total}, nil
 	case "host":
 		if b.opt.Remote {
 			return &placeholder{kind: kHost}, nil
 		}
+	}
+	if p, ok := parseSubstr(c); ok {
+		return p, nil
 	}
 	base, mod := splitModifier(c)
 	if base == "" {
@@ -231,9 +297,15 @@ func (b *braces) parse(c string, afterDollar bool) (*placeholder, error) {
 	return &placeholder{kind: kName, mod: mod, name: base, isVar: isVar, varVal: val, perRecord: !isVar}, nil
 }
 
-// splitModifier splits a trailing /. // / or . off c. The longest suffix
-// wins, so {a//} is a's dirname and {a/.} its basename without extension.
+// splitModifier splits a trailing /. // / or . (or a --plus form such as
+// +. or ..) off c. The longest suffix wins, so {a//} is a's dirname and
+// {a/.} its basename without extension.
 func splitModifier(c string) (string, modifier) {
+	for _, m := range plusSuffixes {
+		if strings.HasSuffix(c, m.suffix) {
+			return c[:len(c)-len(m.suffix)], m.mod
+		}
+	}
 	switch {
 	case strings.HasSuffix(c, "/."):
 		return c[:len(c)-2], modBaseNoExt

@@ -368,7 +368,7 @@ func group(pieces []tpiece, repeats []span) []tgroup {
 // {foo:-$(date)} without --json, is scanned as the shell will see it.
 func NeedsShell(words []string, opt Options) bool {
 	s := strings.Join(words, " ")
-	br := &braces{s: s, opt: &opt, dollr: true}
+	br := &braces{s: s, opt: &opt, dollr: true, lenient: true}
 	x := newShellScanner(s, br, false)
 	_ = x.run() // a broken template fails to compile in either mode
 	return x.syntax

@@ -38,7 +38,6 @@ func TestSpreadExec(t *testing.T) {
 		{"-N joins the records' arrays", []string{"cmd {t[]}"}, named, &Data{Records: []input.Record{jrec(t, `{"t":["a"]}`), jrec(t, `{"t":[]}`), jrec(t, `{"t":["b","c"]}`)}, Multi: true}, []string{"cmd", "a", "b", "c"}},
 		{"-X beside a repeated word", []string{"cmd {t[]} x{id}"}, Options{Named: true, ContextReplace: true}, &Data{Records: []input.Record{jrec(t, `{"id":1,"t":["a"]}`), jrec(t, `{"id":2,"t":["b"]}`)}, Multi: true}, []string{"cmd", "a", "b", "x1", "x2"}},
 		// Not the form: stays as written.
-		{"not named", []string{"cmd {t[]} {}"}, Options{}, one(rec("r")), []string{"cmd", "{t[]}", "r"}},
 		{"after $", []string{"cmd ${t[]} {id}"}, named, one(jrec(t, `{"id":1}`)), []string{"cmd", "${t[]}", "1"}},
 		{"index", []string{"cmd {t[0]} {id}"}, named, one(jrec(t, `{"id":1}`)), []string{"cmd", "{t[0]}", "1"}},
 	}

@@ -39,6 +39,16 @@ type Options struct {
 	// NoAppend disables appending the record when the template has no
 	// replacement string (used for Plain templates).
 	NoAppend bool
+	// Worker is set for a --worker command, which no record reaches: a
+	// {name} there is refused as naming no field, whatever the input.
+	Worker bool
+	// NoArgs is -N 0: jobs run with no arguments, so a replacement string
+	// that reads the record is refused (GNU parallel expands it to nothing).
+	NoArgs bool
+	// Total points at the run's number of jobs, {##}, which the caller
+	// sets before the first expansion (it reads the whole input first);
+	// nil refuses {##}.
+	Total *int64
 	// Remote makes {host} the replacement string for Data.Host (--ssh);
 	// otherwise {host} is an ordinary name.
 	Remote bool
@@ -72,6 +82,12 @@ type Template struct {
 	words     []eword  // Exec
 	groups    []tgroup // Shell, Plain
 	cost      costs
+	// total is set when the template holds {##}.
+	total bool
+	// src is the template as compiled and fields the record names it
+	// reads, for CheckFields.
+	src    string
+	fields []*placeholder
 }
 
 // Compile parses the template words (joined by single spaces, as GNU parallel
@@ -105,6 +121,7 @@ func Compile(words []string, opt Options) (*Template, error) {
 		return nil, &Error{Msg: fmt.Sprintf("unknown mode %d", opt.Mode)}
 	}
 	t.hasRepl = br.any
+	t.src, t.fields, t.total = s, br.fields, br.total
 	t.cost = t.measure()
 	return t, nil
 }
@@ -182,6 +199,10 @@ func putScratch(sc *scratch) {
 	sc.buf, sc.ends = sc.buf[:0], sc.ends[:0]
 	scratchPool.Put(sc)
 }
+
+// UsesTotal reports whether the template holds {##}, so that the caller
+// counts the jobs (reading all input) before the first expansion.
+func (t *Template) UsesTotal() bool { return t.total }
 
 // HasReplacement reports whether the template as written holds any
 // replacement string. Without one the record is appended (except for

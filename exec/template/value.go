@@ -13,6 +13,9 @@ import (
 // expansion returns can alias memory that a later one reuses.
 type expander struct {
 	d *Data
+	// starts indexes a -N/-X job's arguments by record (args.go); nil
+	// until counted.
+	starts []int
 }
 
 var noData Data
@@ -30,7 +33,7 @@ func newExpander(d *Data) expander {
 // index of a word repeated by ContextReplace, or -1.
 func (x *expander) count(p *placeholder, rep int) int {
 	if rep < 0 && p.perRecord && x.d.Multi {
-		return len(x.d.Records)
+		return x.nargs()
 	}
 	return 1
 }
@@ -56,9 +59,14 @@ func (x *expander) appendValue(dst []byte, p *placeholder, rep int) ([]byte, err
 func (x *expander) appendPart(dst []byte, p *placeholder, rep, k int) ([]byte, error) {
 	switch p.kind {
 	case kSeq:
+		if p.pad {
+			return appendPadded(dst, x.d.Seq, *p.total), nil
+		}
 		return strconv.AppendInt(dst, x.d.Seq, 10), nil
 	case kSlot:
 		return strconv.AppendInt(dst, int64(x.d.Slot), 10), nil
+	case kTotal:
+		return strconv.AppendInt(dst, *p.total, 10), nil
 	}
 	s, err := x.part(p, rep, k)
 	return append(dst, s...), err
@@ -88,17 +96,25 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 	var s string
 	switch p.kind {
 	case kSeq:
+		if p.pad {
+			return string(appendPadded(nil, d.Seq, *p.total)), nil
+		}
 		return strconv.FormatInt(d.Seq, 10), nil
 	case kSlot:
 		return strconv.Itoa(d.Slot), nil
+	case kTotal:
+		return strconv.FormatInt(*p.total, 10), nil
 	case kHost:
 		return d.Host, nil
 	case kRecord:
-		if r := x.record(p, rep, k); r != nil {
+		if r, v := x.recordArg(p, rep, k); r != nil {
 			if r.Err != nil {
 				return "", r.Err
 			}
-			s = r.Raw
+			s = v
+		}
+		if p.hasDef && s == "" {
+			return p.def, nil // GNU --plus {:-VALUE}
 		}
 	case kField:
 		var err error
@@ -132,7 +148,25 @@ func (x *expander) part(p *placeholder, rep, k int) (string, error) {
 			return p.def, nil
 		}
 	}
+	if p.sub {
+		return substr(s, p.from, p.length), nil
+	}
 	return applyMod(s, p.mod), nil
+}
+
+// recordArg is the argument {} reads: the repeated word's, argument k of
+// a -N/-X job, or the job's (first) record; its record and its value.
+func (x *expander) recordArg(p *placeholder, rep, k int) (*input.Record, string) {
+	switch n := x.nargs(); {
+	case x.d.Multi && rep >= 0 && rep < n:
+		return x.arg(rep)
+	case x.d.Multi && rep < 0 && p.perRecord && k < n:
+		return x.arg(k)
+	}
+	if r := x.record(p, rep, k); r != nil {
+		return r, r.Raw
+	}
+	return nil, ""
 }
 
 // record is the record a per-record part reads: the repeated word's
@@ -152,18 +186,19 @@ func (x *expander) record(p *placeholder, rep, k int) *input.Record {
 
 // field resolves {n}. With -N/-X it is argument n, and a missing one is
 // empty (GNU parallel: seq 5 | parallel -N2 echo {1}-{2} ends "5-").
-// Otherwise it is field n of the record, and a missing one is an error.
+// Otherwise it is field n of the record, also empty when missing.
 func (x *expander) field(n int) (string, error) {
 	recs := x.d.Records
 	if x.d.Multi {
-		i := index(n, len(recs))
+		i := index(n, x.nargs())
 		if i < 0 {
 			return "", nil
 		}
-		if recs[i].Err != nil {
-			return "", recs[i].Err
+		r, v := x.arg(i)
+		if r.Err != nil {
+			return "", r.Err
 		}
-		return recs[i].Raw, nil
+		return v, nil
 	}
 	if len(recs) == 0 {
 		return "", &fieldError{n: n}
@@ -172,11 +207,13 @@ func (x *expander) field(n int) (string, error) {
 	if r.Err != nil {
 		return "", r.Err
 	}
+	// A positional field past the end is empty, as in GNU parallel (SPEC
+	// 2.3): {4} of a 3-column --colsep record. Named fields stay strict.
 	if r.Fields != nil {
 		if i := index(n, len(r.Fields)); i >= 0 {
 			return r.Fields[i], nil
 		}
-		return "", &fieldError{n: n, have: len(r.Fields)}
+		return "", nil
 	}
 	switch v := r.JSON.(type) {
 	case []any:
@@ -184,7 +221,7 @@ func (x *expander) field(n int) (string, error) {
 			s, _ := input.Lookup(v[i], "")
 			return s, nil
 		}
-		return "", &fieldError{n: n, have: len(v)}
+		return "", nil
 	case map[string]any:
 		return "", &fieldError{n: n, obj: true}
 	}
@@ -192,7 +229,7 @@ func (x *expander) field(n int) (string, error) {
 	if n == 1 || n == -1 {
 		return r.Raw, nil
 	}
-	return "", &fieldError{n: n, have: 1}
+	return "", nil
 }
 
 // index turns field number n (1-based, or negative from the end) into a
@@ -241,6 +278,9 @@ func named(r *input.Record, name string, nullMissing bool) (string, bool, error)
 // applyMod applies a GNU parallel path modifier. Every result is a
 // substring of s or a constant, so it never allocates.
 func applyMod(s string, m modifier) string {
+	if v, ok := applyPlus(s, m); ok {
+		return v
+	}
 	switch m {
 	case modNoExt:
 		return noExt(s)
