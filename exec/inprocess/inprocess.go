@@ -51,8 +51,8 @@ type InProcess struct {
 	// (see stateless), so that a slot need not reset it after a job that
 	// ended well.
 	stateless bool
-	// quiet is set when, besides, the program runs on one goroutine and
-	// never lists the environment (see quietEnv).
+	// quiet is set when the program runs on one goroutine and never
+	// lists the environment (see quietEnv).
 	quiet bool
 
 	progMu sync.Mutex
@@ -114,7 +114,7 @@ func New(v *template.Vars, multi bool) (*InProcess, error) {
 	ip.shellOnly = shellOnly(f)
 	ip.patterns = usesPatterns(f)
 	ip.stateless = !ip.background && stateless(f)
-	ip.quiet = ip.stateless && quietEnv(f)
+	ip.quiet = !ip.background && quietEnv(f)
 	if !v.Repeats() {
 		ip.fixed = f
 	} else {

@@ -50,7 +50,7 @@ func stateless(f *syntax.File) bool {
 	return ok
 }
 
-// quietEnv reports whether a stateless program runs on one goroutine and
+// quietEnv reports whether a program runs on one goroutine and
 // never lists the environment, so that the interpreter's only walk of it
 // is the copy into Runner.Vars that Runner.Run makes when it returns (all
 // of pmap's environment, after every job). In mvdan.cc/sh v3.14.1 the

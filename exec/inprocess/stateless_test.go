@@ -96,6 +96,17 @@ func TestInProcessQuietEnvironment(t *testing.T) {
 			t.Fatalf("job %d: %q %+v, want %q", seq, out, o, want)
 		}
 	}
+	// A job that exports (and so resets after it) is quiet too.
+	exp := newIP(t, []string{`export E={}; sh -c 'echo "$E $PMAP_TEST_BASE"'`}, template.Options{}, false)
+	defer exp.Close()
+	if !exp.quiet {
+		t.Fatal("the exporting template should be quiet")
+	}
+	for seq := int64(1); seq <= 2; seq++ {
+		if out, _, _ := runIP(t, exp, "", rec(seq, "v"+string(rune('0'+seq))), 1); out != "v"+string(rune('0'+seq))+" base\n" {
+			t.Fatalf("job %d: %q", seq, out)
+		}
+	}
 	names := newIP(t, []string{`echo ${!PMAP_TEST_*} {}`}, template.Options{}, false)
 	defer names.Close()
 	for seq := int64(1); seq <= 2; seq++ {
@@ -153,15 +164,17 @@ func TestInProcessQuietSkipsEnvironmentCopy(t *testing.T) {
 	for i := range 50 {
 		t.Setenv("PMAP_TEST_FILL_"+strings.Repeat("x", i), "y")
 	}
-	ip := newIP(t, []string{`echo {}`}, template.Options{}, false)
-	defer ip.Close()
-	for seq := int64(1); seq <= 3; seq++ {
-		if out, _, o := runIP(t, ip, "", rec(seq, "x"), 1); o.Status != job.StatusOK || out != "x\n" {
-			t.Fatalf("job %d: %q %+v", seq, out, o)
+	for _, tmpl := range []string{`echo {}`, `x={}; echo "$x"`} {
+		ip := newIP(t, []string{tmpl}, template.Options{}, false)
+		defer ip.Close()
+		for seq := int64(1); seq <= 3; seq++ {
+			if out, _, o := runIP(t, ip, "", rec(seq, "x"), 1); o.Status != job.StatusOK || out != "x\n" {
+				t.Fatalf("%s: job %d: %q %+v", tmpl, seq, out, o)
+			}
 		}
-	}
-	r := ip.slots[1].runner
-	if _, ok := r.Vars["PMAP_TEST_FILL_"]; ok || len(r.Vars) > 10 {
-		t.Fatalf("the interpreter copied %d variables after the job", len(r.Vars))
+		r := ip.slots[1].runner
+		if _, ok := r.Vars["PMAP_TEST_FILL_"]; ok || len(r.Vars) > 10 {
+			t.Fatalf("%s: the interpreter copied %d variables after the job", tmpl, len(r.Vars))
+		}
 	}
 }
