@@ -158,6 +158,18 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		free <- slot
 	}
 	var wg sync.WaitGroup
+	// Each slot runs its jobs on one goroutine, started with its first
+	// job: a goroutine per job would start with a small stack and grow it
+	// again for every job (template expansion and the in-process shell
+	// need a deep one), which costs more than a short job itself.
+	slots := make([]chan *job.Job, e.Workers+1)
+	defer func() {
+		for _, c := range slots {
+			if c != nil {
+				close(c)
+			}
+		}
+	}()
 	var left []*job.Job // read, then kept from starting by a stop
 	for {
 		var j *job.Job
@@ -199,12 +211,13 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			continue
 		}
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := e.run(runCtx, j, slot)
-			results <- r
-			free <- slot
-		}()
+		if slots[slot] == nil {
+			// Unbuffered: a slot is handed a job only once it is free.
+			c := make(chan *job.Job)
+			slots[slot] = c
+			go e.slotLoop(runCtx, slot, c, results, free, &wg)
+		}
+		slots[slot] <- j
 	}
 	if ctx.Err() != nil || drained(e.Drain) {
 		e.reportLeft(ctx, append(left, e.unqueue(queue, &held)...), results)
@@ -214,6 +227,16 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	wg.Wait()
 	// The queue is closed and drained: the reader has finished.
 	return readErr
+}
+
+// slotLoop runs the jobs handed to slot until jobs is closed.
+func (e *Engine) slotLoop(ctx context.Context, slot int, jobs <-chan *job.Job, results chan<- *job.Result, free chan<- int, wg *sync.WaitGroup) {
+	for j := range jobs {
+		r := e.run(ctx, j, slot)
+		results <- r
+		free <- slot
+		wg.Done()
+	}
 }
 
 // skipped is the result of a job that a --halt policy kept from running.

@@ -79,3 +79,9 @@ func BenchmarkInProcessEchoSlot(b *testing.B) {
 func BenchmarkInProcessCase(b *testing.B) {
 	benchInProcess(b, `case {} in *.log) echo log;; *) echo other;; esac`)
 }
+
+// BenchmarkInProcessAssign is a job that assigns a variable: it cannot skip
+// the interpreter's reset.
+func BenchmarkInProcessAssign(b *testing.B) {
+	benchInProcess(b, `x={}; echo "$x"`)
+}

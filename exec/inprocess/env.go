@@ -98,6 +98,11 @@ type slotEnv struct {
 	seq, slot, key string
 	vals           template.Values
 	args           []string // template.ArgsVar
+	// quiet makes Each list nothing: set for a program whose only
+	// listing of the environment is the copy the interpreter makes into
+	// Runner.Vars when it returns, which pmap never reads (see quietEnv).
+	// environ lifts it for an external command's environment.
+	quiet bool
 }
 
 func exported(s string) expand.Variable {
@@ -157,6 +162,9 @@ func varIndex(s string) (int, bool) {
 
 // Each implements expand.Environ.
 func (e *slotEnv) Each(f func(name string, vr expand.Variable) bool) {
+	if e.quiet {
+		return
+	}
 	for i := range e.base.each {
 		if !f(e.base.each[i].name, e.base.each[i].vr) {
 			return
@@ -205,6 +213,11 @@ func (e *slotEnv) same(name string, vr expand.Variable) bool {
 // env, the interpreter's view (which includes the job's assignments and
 // exports).
 func (e *slotEnv) environ(env expand.Environ) []string {
+	if e.quiet {
+		// A quiet program runs on one goroutine: this is the only walk.
+		e.quiet = false
+		defer func() { e.quiet = true }()
+	}
 	changed := false
 	env.Each(func(name string, vr expand.Variable) bool {
 		if !e.same(name, vr) {

@@ -47,6 +47,13 @@ type InProcess struct {
 	shellOnly string
 	// patterns is set when the program removes or replaces patterns.
 	patterns bool
+	// stateless is set when a job cannot change its interpreter's state
+	// (see stateless), so that a slot need not reset it after a job that
+	// ended well.
+	stateless bool
+	// quiet is set when the program runs on one goroutine and never
+	// lists the environment (see quietEnv).
+	quiet bool
 
 	progMu sync.Mutex
 	progs  map[int]*syntax.File // programs by Vars.Reps, when words repeat
@@ -106,6 +113,8 @@ func New(v *template.Vars, multi bool) (*InProcess, error) {
 	ip.background = hasBackground(f)
 	ip.shellOnly = shellOnly(f)
 	ip.patterns = usesPatterns(f)
+	ip.stateless = !ip.background && stateless(f)
+	ip.quiet = !ip.background && quietEnv(f)
 	if !v.Repeats() {
 		ip.fixed = f
 	} else {
@@ -179,9 +188,9 @@ func (ip *InProcess) program(reps int) (*syntax.File, error) {
 	return f, nil
 }
 
-// Run implements job.Runner. The job runs on its slot's own goroutine, whose
-// stack has grown to what the interpreter needs once: a new goroutine per
-// job would grow it again every time.
+// Run implements job.Runner. The job runs on the caller's goroutine: the
+// engine runs each slot's jobs on one goroutine, whose stack grows to what
+// the interpreter needs once.
 func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 	if err := ip.init(); err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
@@ -198,20 +207,7 @@ func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	defer ip.release(s)
-	s.ctx, s.task = ctx, t
-	s.start <- struct{}{}
-	<-s.done
-	out := s.out
-	s.ctx, s.task, s.out = nil, nil, job.Outcome{}
-	return out
-}
-
-// loop runs the slot's jobs until the backend is closed.
-func (s *slot) loop(ip *InProcess) {
-	for range s.start {
-		s.out = ip.runJob(s, s.ctx, s.task)
-		s.done <- struct{}{}
-	}
+	return ip.runJob(s, ctx, t)
 }
 
 // runJob runs task t on slot s.
@@ -240,7 +236,11 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 	env.key = t.Job.Key
 
 	r := s.runner
-	r.Reset()
+	if !ip.stateless || !s.clean {
+		r.Reset()
+		s.stdinSet = false // Reset gives it the stdin it was made with
+	}
+	s.clean = false
 	var feed *os.File
 	if t.Job.HasStdin() {
 		in, w, err := proc.Pipe(ctx)
@@ -258,6 +258,13 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 			in.Close()
 			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 		}
+		s.stdinSet = true
+	} else if s.stdinSet {
+		// Without a reset the interpreter still reads the last job's pipe.
+		if err := interp.StdIO(nil, &s.stdout, &s.stderr)(r); err != nil {
+			return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
+		}
+		s.stdinSet = false
 	}
 
 	// A job without background statements leaves nothing running once its
@@ -273,10 +280,14 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 		defer cancel()
 	}
 	js.reset(ctx, ip, env)
+	env.quiet = ip.quiet
 	s.stdout.open(t.Stdout)
 	s.stderr.open(t.Stderr)
 	runErr := runSafely(r, js, prog)
 	stopped := engineCtx.Err() != nil
+	// A job that failed or was stopped leaves $? (and whatever an
+	// interrupted statement held) behind: the next job resets.
+	s.clean = runErr == nil && !stopped
 	if ip.background {
 		ip.endBackground(r, js, cancel)
 	} else {

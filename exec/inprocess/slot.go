@@ -1,19 +1,18 @@
 package inprocess
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
 
 	"mvdan.cc/sh/v3/interp"
 
-	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/template"
 )
 
-// slot is one worker slot's interpreter, reset for every job rather than
-// built anew, and the goroutine it runs on: a slot runs one job at a time.
+// slot is one worker slot's interpreter, reset between jobs (when a job
+// could have changed it) rather than built anew: a slot runs one job at a
+// time.
 type slot struct {
 	runner *interp.Runner
 	env    slotEnv
@@ -22,13 +21,11 @@ type slot struct {
 	job    jobState // the state of jobs without background statements
 	data   template.Data
 	busy   bool
-
-	// The job handed to the slot's goroutine, and its outcome.
-	start chan struct{}
-	done  chan struct{}
-	ctx   context.Context
-	task  *job.Task
-	out   job.Outcome
+	// clean is set when the interpreter is as its last Reset left it: the
+	// last job was stateless and ended well.
+	clean bool
+	// stdinSet is set while the interpreter reads a job's stdin pipe.
+	stdinSet bool
 }
 
 // acquire returns slot n's interpreter, marked busy until release,
@@ -48,7 +45,7 @@ func (ip *InProcess) acquire(n int) (*slot, error) {
 	ip.slotMu.Unlock()
 	// First use, or a caller that runs two jobs on one slot at once: a
 	// new interpreter, kept only when the slot has none.
-	s = &slot{busy: true, start: make(chan struct{}), done: make(chan struct{})}
+	s = &slot{busy: true}
 	s.env = slotEnv{base: ip.base, slot: strconv.Itoa(n)}
 	r, err := interp.New(
 		interp.Env(&s.env),
@@ -61,7 +58,6 @@ func (ip *InProcess) acquire(n int) (*slot, error) {
 		return nil, fmt.Errorf("in-process shell: %w", err)
 	}
 	s.runner = r
-	go s.loop(ip)
 	ip.slotMu.Lock()
 	if ip.slots == nil {
 		ip.slots = map[int]*slot{}
@@ -85,7 +81,7 @@ func (ip *InProcess) release(s *slot) {
 // errClosed is what a job gets after the backend was closed.
 var errClosed = errors.New("in-process shell: closed")
 
-// Close ends the slots' goroutines once the run is over.
+// Close ends the backend once the run is over: later jobs fail.
 func (ip *InProcess) Close() error {
 	ip.slotMu.Lock()
 	defer ip.slotMu.Unlock()
@@ -93,12 +89,6 @@ func (ip *InProcess) Close() error {
 		return nil
 	}
 	ip.closed = true
-	for _, s := range ip.slots {
-		close(s.start)
-	}
-	for _, s := range ip.spare {
-		close(s.start)
-	}
 	if ip.devNull != nil {
 		ip.devNull.Close()
 	}
