@@ -53,6 +53,7 @@ type Engine struct {
 	Throttle func(ctx context.Context) error
 
 	runtimes runtimes
+	watches  watches // running attempts under a percentage --timeout
 	mu       sync.Mutex
 	stats    haltStats
 	readAll  bool // the input was read to its end
@@ -288,6 +289,7 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	}
 	if r.Status == job.StatusOK {
 		e.runtimes.add(r.Duration)
+		e.rearm() // a new median moves the limit of running jobs
 	}
 	return e.finish(r)
 }
@@ -303,13 +305,8 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
 		t.Stdout, t.Stderr = r.Stdout, r.Stderr
 	}
-	jobCtx := ctx
-	limit := e.Timeout.limit(&e.runtimes)
-	if limit > 0 {
-		var cancel context.CancelFunc
-		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", job.ErrTimeout, limit))
-		defer cancel()
-	}
+	jobCtx, stop := e.limit(ctx, r.Start)
+	defer stop()
 	out := e.Runner.Run(jobCtx, t)
 	e.ended(r, true)
 	r.Host = out.Host
