@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -47,7 +48,7 @@ type backend struct {
 // does that once the run begins.
 func newBackend(o *options) (*backend, error) {
 	b := &backend{
-		process: &process.Process{Shell: o.shell, TermSeq: o.termSeq},
+		process: &process.Process{Shell: shellFor(o), TermSeq: o.termSeq},
 		workers: o.workers,
 	}
 	var err error
@@ -88,6 +89,9 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 		return true, true
 	case backendExec:
 		return false, false
+	}
+	if bashFunction(o, os.Environ()) != "" {
+		return true, false // bash, which knows the function (bashfunc.go)
 	}
 	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars})
 	return shell, shell
