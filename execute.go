@@ -65,6 +65,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Unordered:  o.unordered,
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
+		KeepOrder:  o.keepOrder,
+		Hold:       func() output.HeldBuffer { return sp.NewBuffer() },
 		Format:     o.format,
 		Values:     o.value,
 		FailValue:  o.failValue,

@@ -91,7 +91,7 @@ func flags() []cli.Flag {
 		stringFlag(catRunning, "launcher", nil, "", "run each job behind the launcher `TEMPLATE` of a cluster engine (srun, kubectl exec)"),
 
 		// Output
-		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
+		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default); with --line-buffer, lines in input order"),
 		boolFlag(catOutput, "unordered", []string{"U"}, "output each job's block as soon as it finishes"),
 		boolFlag(catOutput, "line-buffer", nil, "write whole lines as they come; jobs may interleave by line"),
 		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),

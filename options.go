@@ -274,6 +274,7 @@ func (r *reader) readOutput(o *options) error {
 		return usagef("", "--format: %v", err)
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
+	o.keepOrder = c.Bool("keep-order")
 	o.tag = c.Bool("tag")
 	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
 	if s := c.String("fail-value"); s != "" {

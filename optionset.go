@@ -82,6 +82,7 @@ type options struct {
 	launcher string
 
 	unordered  bool
+	keepOrder  bool // -k: with --line-buffer, live lines in input order too
 	lineBuffer bool
 	ungroup    bool
 	tag        bool
