@@ -20,6 +20,15 @@ import (
 // policy has been met. It first waits for every ended attempt to be
 // judged: one of them may be the one that meets it.
 func (e *Engine) begin(r *job.Result) bool {
+	if !e.gated() {
+		// No result can stop the run: nothing to order (an abort
+		// closes halted on its own, and the next start sees it).
+		if drained(e.halted) {
+			return false
+		}
+		r.Start = time.Now()
+		return true
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for e.judging > 0 {
@@ -32,35 +41,45 @@ func (e *Engine) begin(r *job.Result) bool {
 	return true
 }
 
+// gated reports whether starts are ordered against ends: only a --halt
+// policy needs it, and a run without one saves the locks.
+func (e *Engine) gated() bool { return e.Halt.Kind != HaltNever }
+
 // ended marks r's attempt as over, at its end time (its duration, when it
 // ran; its start, for a job that could not start), and shuts the gate
 // until the result is judged (finish or settle).
 func (e *Engine) ended(r *job.Result, ran bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	if e.gated() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.judging++
+	}
 	if ran {
 		r.Duration = time.Since(r.Start)
 	} else {
 		r.Start = time.Now()
 	}
-	e.judging++
 }
 
 // hold shuts the gate for a result whose end time is already taken (a
 // retry that did not start), until finish counts it.
 func (e *Engine) hold() {
-	e.mu.Lock()
-	e.judging++
-	e.mu.Unlock()
+	if e.gated() {
+		e.mu.Lock()
+		e.judging++
+		e.mu.Unlock()
+	}
 }
 
 // settle lets the gate open again for an attempt that is not its job's
 // last (a retry follows).
 func (e *Engine) settle() {
-	e.mu.Lock()
-	e.judging--
-	e.judged.Broadcast()
-	e.mu.Unlock()
+	if e.gated() {
+		e.mu.Lock()
+		e.judging--
+		e.judged.Broadcast()
+		e.mu.Unlock()
+	}
 }
 
 // finish counts r for --halt, shutting the gate for good when the policy
@@ -70,8 +89,10 @@ func (e *Engine) finish(r *job.Result) *job.Result {
 		return r
 	}
 	e.mu.Lock()
-	e.judging--
-	e.judged.Broadcast()
+	if e.gated() {
+		e.judging--
+		e.judged.Broadcast()
+	}
 	e.stats.done++
 	if r.Status == job.StatusOK {
 		e.stats.succeeded++
