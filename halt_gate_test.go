@@ -31,7 +31,8 @@ func TestHaltStartsNothingAfterTrigger(t *testing.T) {
 	}
 	dir := t.TempDir()
 	ex := filepath.Join(dir, "ex.sh")
-	if err := os.WriteFile(ex, []byte("#!/bin/sh\nexit $1\n"), 0o755); err != nil {
+	starts := filepath.Join(dir, "starts")
+	if err := os.WriteFile(ex, []byte("#!/bin/sh\necho $PMAP_SEQ >> "+starts+"\nexit $1\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	fail := []string{":::", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0"}
@@ -43,9 +44,9 @@ func TestHaltStartsNothingAfterTrigger(t *testing.T) {
 		want   string // the status that meets the policy
 	}{
 		{"process soon,fail=1", []string{"--backend", "exec", "--halt", "soon,fail=1", ex}, fail, "failed"},
-		{"inprocess soon,fail=1", []string{"--backend", "inprocess", "--halt", "soon,fail=1", "exit {}"}, fail, "failed"},
+		{"inprocess soon,fail=1", []string{"--backend", "inprocess", "--halt", "soon,fail=1", "echo {#} >> " + starts + "; exit {}"}, fail, "failed"},
 		{"process now,success=1", []string{"--backend", "exec", "--halt", "now,success=1", ex}, succeed, "ok"},
-		{"inprocess now,success=1", []string{"--backend", "inprocess", "--halt", "now,success=1", "exit {}"}, succeed, "ok"},
+		{"inprocess now,success=1", []string{"--backend", "inprocess", "--halt", "now,success=1", "echo {#} >> " + starts + "; exit {}"}, succeed, "ok"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -54,8 +55,13 @@ func TestHaltStartsNothingAfterTrigger(t *testing.T) {
 				args := append([]string{"pmap", "-j2", "--results", results}, c.args...)
 				args = append(args, c.inputs...)
 				var out, errb strings.Builder
+				os.Remove(starts)
 				run(args, strings.NewReader(""), &out, &errb)
-				if msg := lateStarts(t, results, c.want); msg != "" {
+				msg := lateStarts(t, results, c.want)
+				if msg == "" {
+					msg = unreported(t, results, starts)
+				}
+				if msg != "" {
 					t.Fatalf("run %d: %s\nstderr:\n%s", i+1, msg, errb.String())
 				}
 			}
@@ -114,4 +120,38 @@ func lateStarts(t *testing.T, path, want string) string {
 		}
 	}
 	return strings.Join(late, "; ")
+}
+
+// unreported compares the jobs that wrote to starts (each writes its
+// number as it starts) with the records: a job that ran must be recorded
+// as started, and one recorded as having run to its end must have run.
+func unreported(t *testing.T, results, starts string) string {
+	t.Helper()
+	b, err := os.ReadFile(starts)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	ran := make(map[string]bool)
+	for _, seq := range strings.Fields(string(b)) {
+		ran[seq] = true
+	}
+	f, err := os.ReadFile(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wrong []string
+	for _, line := range strings.Split(strings.TrimSpace(string(f)), "\n") {
+		var r haltRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		seq := fmt.Sprint(r.Seq)
+		// A job --halt now stopped may have been stopped before it
+		// wrote: it started, but need not have run.
+		stopped := r.Attempts > 0 && r.Status == "skipped"
+		if ran[seq] != (r.Attempts > 0) && !(stopped && !ran[seq]) {
+			wrong = append(wrong, fmt.Sprintf("job %d: ran %v, recorded %s with %d attempts", r.Seq, ran[seq], r.Status, r.Attempts))
+		}
+	}
+	return strings.Join(wrong, "; ")
 }
