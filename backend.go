@@ -231,7 +231,7 @@ func (b *backend) useWorker(o *options) error {
 	if b.persistent.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
-	b.persistent.ShellPath, b.persistent.TermSeq = o.shell, o.termSeq
+	b.persistent.ShellPath, b.persistent.TermSeq = shellFor(o), o.termSeq
 	b.runner = b.persistent
 
 	// Records show the worker command as written (with {%} kept, so that
