@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -57,7 +58,7 @@ type backend struct {
 // does that once the run begins.
 func newBackend(o *options) (*backend, error) {
 	b := &backend{
-		process: &process.Process{Shell: o.shell, TermSeq: o.termSeq},
+		process: &process.Process{Shell: shellFor(o), TermSeq: o.termSeq},
 		workers: o.workers,
 	}
 	var err error
@@ -103,6 +104,9 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 		return true, true
 	case backendExec:
 		return false, false
+	}
+	if bashFunction(o, os.Environ()) != "" {
+		return true, false // bash, which knows the function (bashfunc.go)
 	}
 	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars, Remote: len(o.hosts) > 0})
 	return shell, shell
@@ -274,7 +278,7 @@ func (b *backend) useWorker(o *options) error {
 	if b.persistent.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
-	b.persistent.ShellPath, b.persistent.TermSeq = o.shell, o.termSeq
+	b.persistent.ShellPath, b.persistent.TermSeq = shellFor(o), o.termSeq
 	b.runner = b.persistent
 
 	// Records show the worker command as written (with {%} kept, so that

@@ -132,6 +132,10 @@ var conflicts = []conflict{
 			return fmt.Sprintf("--format %s needs each job's whole output", o.formatName)
 		}},
 
+	// -k and -U ask for opposite orders.
+	{func(o *options) bool { return o.keepOrder && o.unordered },
+		"drop one: output is in input order unless -U", says("-k and -U ask for opposite orders")},
+
 	// Values: --value adds a field to result records; --fail-value is a
 	// failed job's place in the compact forms.
 	{func(o *options) bool {

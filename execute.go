@@ -81,6 +81,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		SeqStep:    o.shard.Count,
 		LineBuffer: o.lineBuffer,
 		Ungroup:    o.ungroup,
+		KeepOrder:  o.keepOrder,
+		Hold:       func() output.HeldBuffer { return sp.NewBuffer() },
 		Format:     o.format,
 		Values:     o.value,
 		FailValue:  o.failValue,

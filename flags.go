@@ -111,7 +111,7 @@ func flags() []cli.Flag {
 		stringFlag(catInput, "shard", nil, "", "run only every N-th job, from the K-th: `K/N` (K modulo N; $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)"),
 
 		// Output
-		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default; accepted for GNU parallel users)"),
+		boolFlag(catOutput, "keep-order", []string{"k"}, "output in input order (the default); with --line-buffer, lines in input order"),
 		boolFlag(catOutput, "unordered", []string{"U"}, "output each job's block as soon as it finishes"),
 		boolFlag(catOutput, "line-buffer", []string{"linebuffer", "lb"}, "write whole lines as they come; jobs may interleave by line"),
 		boolFlag(catOutput, "ungroup", []string{"u"}, "write bytes as they come"),

@@ -429,6 +429,7 @@ func (r *reader) readOutput(o *options) error {
 		return usagef("", "--format: %v", err)
 	}
 	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
+	o.keepOrder = c.Bool("keep-order")
 	o.tag = c.Bool("tag")
 	// --will-cite and --no-notice (GNU parallel's) are accepted and change
 	// nothing: pmap prints no notices.

@@ -112,6 +112,7 @@ type options struct {
 	shard exec.Shard
 
 	unordered  bool
+	keepOrder  bool // -k: with --line-buffer, live lines in input order too
 	lineBuffer bool
 	ungroup    bool
 	tag        bool

@@ -53,11 +53,14 @@ type Engine struct {
 	Throttle func(ctx context.Context) error
 
 	runtimes runtimes
+	watches  watches // running attempts under a percentage --timeout
 	mu       sync.Mutex
 	stats    haltStats
 	readAll  bool // the input was read to its end
 	halted   chan struct{}
 	haltOnce sync.Once
+	judging  int        // ended attempts not yet counted for --halt (gate.go)
+	judged   *sync.Cond // signalled as judging falls, on mu
 	stopNow  context.CancelCauseFunc
 	abortErr error
 	left     int // jobs read but kept from starting by a stop
@@ -112,6 +115,7 @@ func (e *Engine) Halted() (halted, onFailure bool) {
 // that did not run as skipped. The error is a failure to read input.
 func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.Result) error {
 	e.halted = make(chan struct{})
+	e.judged = sync.NewCond(&e.mu)
 	runCtx, stopNow := context.WithCancelCause(ctx)
 	defer stopNow(nil)
 	e.stopNow = stopNow
@@ -255,47 +259,28 @@ func (e *Engine) skipped(j *job.Job) *job.Result {
 	return r
 }
 
-// finish counts r for --halt and stops the run when the policy is met.
-func (e *Engine) finish(r *job.Result) {
-	if errors.Is(r.Err, job.ErrResumed) {
-		return
-	}
-	e.mu.Lock()
-	e.stats.done++
-	if r.Status == job.StatusOK {
-		e.stats.succeeded++
-	} else {
-		e.stats.failed++
-	}
-	reached := e.Halt.reached(e.stats)
-	e.mu.Unlock()
-	if !reached {
-		return
-	}
-	e.haltOnce.Do(func() {
-		close(e.halted)
-		if e.Halt.Now {
-			e.stopNow(job.ErrHalted)
-		}
-	})
-}
-
 func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	r := &job.Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
-	defer e.finish(r)
 	if j.Err != nil {
 		r.Status, r.Err = job.StatusError, j.Err
-		return r
+		e.ended(r, false)
+		return e.finish(r)
 	}
 	cmd, err := e.Expand.Command(j, slot)
 	r.Command = cmd
 	if err != nil {
 		r.Status, r.Err = job.StatusError, fmt.Errorf("template: %w", err)
-		return r
+		e.ended(r, false)
+		return e.finish(r)
 	}
 	if e.Skip != nil && e.Skip(cmd) {
 		r.Status, r.Err = job.StatusSkipped, job.ErrResumed
 		return r
+	}
+	if !e.begin(r) {
+		// The policy was met while this job waited for its slot: it
+		// does not start, as if it had never left the queue.
+		return e.skipped(j)
 	}
 	if e.OnStart != nil {
 		e.OnStart(r)
@@ -303,11 +288,12 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	delay := e.RetryDelay
 	for attempt := 1; ; attempt++ {
 		r.Attempts = attempt
-		r.Start = time.Now()
 		retryable := e.attempt(ctx, r)
 		if r.Status == job.StatusOK || (r.Status == job.StatusError && !retryable) || attempt > e.Retries || ctx.Err() != nil {
 			break
 		}
+		// Not this job's last word: jobs waiting at the gate may go on.
+		e.settle()
 		if delay > 0 {
 			t := time.NewTimer(delay)
 			select {
@@ -317,14 +303,18 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 			}
 			delay *= 2
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || !e.begin(r) {
+			// A retry is a start like any other: not after a stop. The
+			// last attempt's failure is the job's result.
+			e.hold()
 			break
 		}
 	}
 	if r.Status == job.StatusOK {
 		e.runtimes.add(r.Duration)
+		e.rearm() // a new median moves the limit of running jobs
 	}
-	return r
+	return e.finish(r)
 }
 
 // attempt runs the job once, filling r. It reports whether an error
@@ -338,15 +328,10 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
 		t.Stdout, t.Stderr = r.Stdout, r.Stderr
 	}
-	jobCtx := ctx
-	limit := e.Timeout.limit(&e.runtimes)
-	if limit > 0 {
-		var cancel context.CancelFunc
-		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", job.ErrTimeout, limit))
-		defer cancel()
-	}
+	jobCtx, stop := e.limit(ctx, r.Start)
+	defer stop()
 	out := e.Runner.Run(jobCtx, t)
-	r.Duration = time.Since(r.Start)
+	e.ended(r, true)
 	r.Host = out.Host
 	r.Slurm = out.Slurm
 	r.Attempts += out.Retried

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/proc"
 )
 
@@ -80,7 +82,7 @@ func (r *runtimes) median() (time.Duration, bool) {
 	return r.cached, true
 }
 
-// limit is the timeout for a job starting now; 0 means none.
+// limit is the timeout the current median gives; 0 means none yet.
 func (t Timeout) limit(r *runtimes) time.Duration {
 	if t.Fixed > 0 {
 		return t.Fixed
@@ -91,4 +93,89 @@ func (t Timeout) limit(r *runtimes) time.Duration {
 		}
 	}
 	return 0
+}
+
+// limit returns the context of an attempt that started at start, done
+// when it runs past --timeout, and the func that ends it. A fixed limit is
+// set once; a percentage one is watched, and moves as the median does.
+func (e *Engine) limit(ctx context.Context, start time.Time) (context.Context, func()) {
+	switch {
+	case e.Timeout.Fixed > 0:
+		d := e.Timeout.Fixed
+		c, cancel := context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %v", job.ErrTimeout, d))
+		return c, cancel
+	case e.Timeout.Percent > 0:
+		c, cancel := context.WithCancelCause(ctx)
+		w := &watch{start: start, cancel: cancel}
+		e.watches.add(w, e.Timeout.limit(&e.runtimes))
+		return c, func() {
+			e.watches.remove(w)
+			cancel(nil)
+		}
+	}
+	return ctx, func() {}
+}
+
+// rearm gives every watched attempt the limit of the current median.
+func (e *Engine) rearm() {
+	if e.Timeout.Percent > 0 {
+		e.watches.rearm(e.Timeout.limit(&e.runtimes))
+	}
+}
+
+// watches are the running attempts under a percentage --timeout. GNU
+// parallel measures every running job against the latest median, so a
+// long job that started before the median was known is stopped once it
+// is; a limit fixed at the start would let it run on.
+type watches struct {
+	mu  sync.Mutex
+	set map[*watch]struct{}
+}
+
+// watch is one running attempt: when it started, and how to stop it.
+type watch struct {
+	start  time.Time
+	cancel context.CancelCauseFunc
+	timer  *time.Timer
+}
+
+func (ws *watches) add(w *watch, limit time.Duration) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.set == nil {
+		ws.set = make(map[*watch]struct{})
+	}
+	ws.set[w] = struct{}{}
+	w.arm(limit)
+}
+
+func (ws *watches) remove(w *watch) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	delete(ws.set, w)
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+}
+
+func (ws *watches) rearm(limit time.Duration) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	for w := range ws.set {
+		w.arm(limit)
+	}
+}
+
+// arm stops the attempt once it has run limit (at once when it already
+// has); 0 means no limit yet. Called with the watches' lock held.
+func (w *watch) arm(limit time.Duration) {
+	if w.timer != nil {
+		w.timer.Stop()
+		w.timer = nil
+	}
+	if limit <= 0 {
+		return
+	}
+	cause := fmt.Errorf("%w after %v", job.ErrTimeout, limit)
+	w.timer = time.AfterFunc(time.Until(w.start.Add(limit)), func() { w.cancel(cause) })
 }

@@ -15,7 +15,36 @@ func (w *Writer) Live(j *job.Job, slot int) (stdout, stderr io.Writer) {
 	if w.opt.Ungroup {
 		return &rawWriter{s: &w.out}, &rawWriter{s: &w.err}
 	}
+	if w.outOrder != nil {
+		return &lineWriter{s: &w.out, tag: w.tagFor(&w.out, tag), order: w.outOrder, seq: j.Seq},
+			&lineWriter{s: &w.err, tag: w.tagFor(&w.err, tag), order: w.errOrder, seq: j.Seq}
+	}
 	return &lineWriter{s: &w.out, tag: w.tagFor(&w.out, tag)}, &lineWriter{s: &w.err, tag: w.tagFor(&w.err, tag)}
+}
+
+// advanceLive moves --line-buffer -k output on past job done, whose result
+// has just been written in input order.
+func (w *Writer) advanceLive(done int64) {
+	if w.outOrder == nil {
+		return
+	}
+	for _, e := range []error{w.outOrder.advance(&w.out, done), w.errOrder.advance(&w.err, done)} {
+		if e != nil {
+			w.fail(e)
+		}
+	}
+}
+
+// endLive writes what --line-buffer -k still holds at the end of a run.
+func (w *Writer) endLive() {
+	if w.outOrder == nil {
+		return
+	}
+	for _, e := range []error{w.outOrder.end(&w.out), w.errOrder.end(&w.err)} {
+		if e != nil {
+			w.fail(e)
+		}
+	}
 }
 
 type rawWriter struct{ s *sink }
@@ -35,6 +64,10 @@ type lineWriter struct {
 	s       *sink
 	tag     string
 	partial []byte
+	// order, with -k, holds the lines of a job that is not the oldest
+	// one running (live_order.go); seq is the job's number.
+	order *liveOrder
+	seq   int64
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
@@ -51,9 +84,13 @@ func (l *lineWriter) Write(p []byte) (int, error) {
 func (l *lineWriter) emit(lines []byte) {
 	l.s.mu.Lock()
 	defer l.s.mu.Unlock()
-	var w io.Writer = l.s
+	var dst io.Writer = l.s
+	if l.order != nil {
+		dst = l.order.dest(l.s, l.seq)
+	}
+	var w io.Writer = dst
 	if l.tag != "" {
-		w = newTagWriter(l.s, l.tag)
+		w = newTagWriter(dst, l.tag)
 	}
 	if len(l.partial) > 0 {
 		w.Write(l.partial)

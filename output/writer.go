@@ -59,7 +59,13 @@ type Options struct {
 	FirstSeq, SeqStep int64
 	// LineBuffer and Ungroup: output was written while jobs ran (Live).
 	LineBuffer, Ungroup bool
-	Format              Format
+	// KeepOrder, with LineBuffer, writes the live lines in input order
+	// (-k): a job's lines wait in a Hold buffer until every earlier job
+	// has ended (live_order.go).
+	KeepOrder bool
+	Hold      func() HeldBuffer
+
+	Format Format
 	// Values adds each job's output as a value ("value") to its result
 	// records (--value); FailValue is a failed job's value in --format
 	// object and array (--fail-value; nil: null).
@@ -120,6 +126,10 @@ type Writer struct {
 	mapped  int // records written into the --format map object
 	Summary Summary
 
+	// outOrder and errOrder order --line-buffer output with -k; nil
+	// otherwise.
+	outOrder, errOrder *liveOrder
+
 	errOnce sync.Once
 	errMu   sync.Mutex
 	failure error // the first write error
@@ -139,6 +149,9 @@ func New(opt Options) *Writer {
 	// stays unchecked.
 	w.err = sink{w: opt.Stderr}
 	w.results = sink{w: opt.Results, name: "--results " + opt.ResultsPath, onError: w.fail}
+	if opt.LineBuffer && opt.KeepOrder && !opt.Unordered && opt.Hold != nil {
+		w.outOrder, w.errOrder = newLiveOrder(opt.Hold), newLiveOrder(opt.Hold)
+	}
 	return w
 }
 
@@ -201,6 +214,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 		}
 		next += step
 	}
+	w.endLive()
 	if w.opt.Format == Map {
 		w.out.mu.Lock()
 		if w.mapped == 0 {
@@ -241,6 +255,7 @@ func (w *Writer) flush() {
 func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
 	defer w.log(r)
+	defer w.advanceLive(r.Job.Seq)
 	gaveUp := w.givenUp(r)
 	if err := w.opt.Failed.Write(r); err != nil {
 		w.fail(err)

@@ -192,6 +192,10 @@ func (ip *InProcess) program(reps int) (*syntax.File, error) {
 // engine runs each slot's jobs on one goroutine, whose stack grows to what
 // the interpreter needs once.
 func (ip *InProcess) Run(ctx context.Context, t *job.Task) job.Outcome {
+	// The interpreter writes to the live writers itself, so nothing
+	// closes them as a process's output copy does: a last line without
+	// a newline (--line-buffer) is written at their Close.
+	defer t.CloseWriters()
 	if err := ip.init(); err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
