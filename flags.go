@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pmap-dev/pmap/exec/worker"
 )
 
 // Flag categories, in the order --help shows them.
@@ -82,6 +84,7 @@ func flags() []cli.Flag {
 		boolFlag(catRunning, "fail-fast", nil, "stop at the first failure, killing running jobs (--halt now,fail=1)"),
 		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
 		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row before reading a record"),
+		stringFlag(catRunning, "worker-window", nil, strconv.Itoa(worker.DefaultWindow), "a worker holds up to `N` records at once, sent and not yet answered"),
 		stringFlag(catRunning, "delay", nil, "", "wait at least `D` between job starts (0.5s, 2m, seconds)"),
 		stringFlag(catRunning, "load", nil, "", "start a job only while the 1-minute load average is below `N` (or N% of the CPUs)"),
 		stringFlag(catRunning, "memfree", nil, "", "start a job only while more than `SIZE` of memory is available (512M, 2G)"),

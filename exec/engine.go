@@ -15,7 +15,8 @@ import (
 // Engine runs jobs on a fixed set of worker slots.
 type Engine struct {
 	// Workers is the number of slots; slot numbers are 1..Workers and a slot
-	// runs one job at a time, so {%} is stable and never shared.
+	// runs one job at a time (a job.Pipeliner's, its window of jobs on its
+	// one worker), so {%} is stable and never shared.
 	Workers int
 	// Runner is the backend that runs each attempt of a job.
 	Runner job.Runner
@@ -152,10 +153,21 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	}()
 
 	// Free slots, lowest first at the start: job 1 runs on slot 1, as in
-	// GNU parallel, and a slot is reused only once its job has ended.
-	free := make(chan int, e.Workers)
-	for slot := 1; slot <= e.Workers; slot++ {
-		free <- slot
+	// GNU parallel, and a slot is reused only once its job has ended. A
+	// Pipeliner's slot takes up to its window of jobs at once, handed out
+	// round the slots so that a short input still spreads over them.
+	window := e.window()
+	free := make(chan int, e.Workers*window)
+	for range window {
+		for slot := 1; slot <= e.Workers; slot++ {
+			free <- slot
+		}
+	}
+	// A Pipeliner's slot gets its jobs' records in input order: each job
+	// waits for the one before it on its slot to be queued (turns).
+	var turns []chan struct{}
+	if window > 1 {
+		turns = make([]chan struct{}, e.Workers+1)
 	}
 	var wg sync.WaitGroup
 	var left []*job.Job // read, then kept from starting by a stop
@@ -198,10 +210,15 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			results <- r
 			continue
 		}
+		var tn *turn
+		if turns != nil {
+			tn = &turn{prev: turns[slot], mine: make(chan struct{})}
+			turns[slot] = tn.mine
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := e.run(runCtx, j, slot)
+			r := e.run(runCtx, j, slot, tn)
 			results <- r
 			free <- slot
 		}()
@@ -214,6 +231,15 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	wg.Wait()
 	// The queue is closed and drained: the reader has finished.
 	return readErr
+}
+
+// window is how many jobs a slot holds at once: 1, or a Pipeliner's
+// Window.
+func (e *Engine) window() int {
+	if p, ok := e.Runner.(job.Pipeliner); ok {
+		return max(p.Window(), 1)
+	}
+	return 1
 }
 
 // skipped is the result of a job that a --halt policy kept from running.
@@ -257,9 +283,34 @@ func (e *Engine) finish(r *job.Result) {
 	})
 }
 
-func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
+// turn orders a Pipeliner's jobs on a slot: a job's first attempt is
+// queued once the job before it on the slot (prev) has been queued or has
+// ended, and mine is closed once this one has.
+type turn struct {
+	prev, mine chan struct{}
+	once       sync.Once
+}
+
+// done lets the next job on the slot queue its record.
+func (tn *turn) done() {
+	if tn != nil {
+		tn.once.Do(func() { close(tn.mine) })
+	}
+}
+
+// wait returns once the job before this one on the slot was queued, the
+// first time it is called.
+func (tn *turn) wait() {
+	if tn != nil && tn.prev != nil {
+		<-tn.prev
+		tn.prev = nil
+	}
+}
+
+func (e *Engine) run(ctx context.Context, j *job.Job, slot int, tn *turn) *job.Result {
 	r := &job.Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
 	defer e.finish(r)
+	defer tn.done()
 	if j.Err != nil {
 		r.Status, r.Err = job.StatusError, j.Err
 		return r
@@ -281,7 +332,7 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	for attempt := 1; ; attempt++ {
 		r.Attempts = attempt
 		r.Start = time.Now()
-		retryable := e.attempt(ctx, r)
+		retryable := e.attempt(ctx, r, tn)
 		if r.Status == job.StatusOK || (r.Status == job.StatusError && !retryable) || attempt > e.Retries || ctx.Err() != nil {
 			break
 		}
@@ -306,9 +357,13 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 
 // attempt runs the job once, filling r. It reports whether an error
 // (StatusError) may be retried (Outcome.Retryable).
-func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
+func (e *Engine) attempt(ctx context.Context, r *job.Result, tn *turn) (retryable bool) {
 	r.Release() // a retry keeps only the last attempt's output
 	t := &job.Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
+	if tn != nil {
+		t.Queued = tn.done
+		tn.wait()
+	}
 	if e.Live != nil {
 		t.Stdout, t.Stderr = e.Live(r.Job, r.Slot)
 	} else {
@@ -317,7 +372,28 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
 	}
 	jobCtx := ctx
 	limit := e.Timeout.limit(&e.runtimes)
-	if limit > 0 {
+	if _, ok := e.Runner.(job.Pipeliner); ok {
+		// The job may wait behind others on its slot: its time starts
+		// when the runner says its turn has come.
+		var timer *time.Timer
+		if limit > 0 {
+			var cancel context.CancelCauseFunc
+			jobCtx, cancel = context.WithCancelCause(ctx)
+			defer cancel(nil)
+			cause := fmt.Errorf("%w after %v", job.ErrTimeout, limit)
+			t.Begin = func() {
+				r.Start = time.Now()
+				timer = time.AfterFunc(limit, func() { cancel(cause) })
+			}
+			defer func() {
+				if timer != nil {
+					timer.Stop()
+				}
+			}()
+		} else {
+			t.Begin = func() { r.Start = time.Now() }
+		}
+	} else if limit > 0 {
 		var cancel context.CancelFunc
 		jobCtx, cancel = context.WithTimeoutCause(ctx, limit, fmt.Errorf("%w after %v", job.ErrTimeout, limit))
 		defer cancel()
