@@ -35,6 +35,7 @@ type lineWriter struct {
 	s       *sink
 	tag     string
 	partial []byte
+	tw      *tagWriter // with a tag: each emit's lines tagged, one block
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
@@ -53,10 +54,16 @@ func (l *lineWriter) emit(lines []byte) {
 	defer l.s.mu.Unlock()
 	var w io.Writer = l.s
 	if l.tag != "" {
-		w = newTagWriter(l.s, l.tag)
+		if l.tw == nil {
+			l.tw = newTagWriter(l.s, l.tag)
+		}
+		l.tw.lineStart = true
+		w = l.tw
 	}
+	// One write for the kept partial line and the lines that end it.
 	if len(l.partial) > 0 {
-		w.Write(l.partial)
+		l.partial = append(l.partial, lines...)
+		lines = l.partial
 		l.partial = l.partial[:0]
 	}
 	w.Write(lines)
