@@ -28,7 +28,10 @@ const DefaultExitGrace = 5 * time.Second
 // (--worker-window): enough that pmap writes them in batches and the
 // worker always has the next one to read, few enough that a worker that
 // dies or is stopped takes few records with it. Measured on 200,000
-// records through cat workers, the throughput no longer grows past it.
+// records through 2 cat workers (testdata/bench/workers.sh and pmap's CPU
+// time, three alternating runs), the CPU per record falls from 28 us at 1
+// to 15 at 8, 9.5 at 32 and 9 at 64, and no lower past it (10 at 128, 8-10
+// at 256, 10 at 1024).
 const DefaultWindow = 64
 
 // Persistent is the backend of --worker: one long-lived worker process per
