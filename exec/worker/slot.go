@@ -30,8 +30,13 @@ type slot struct {
 	w     *worker // nil until a record needs one, and after it ended
 	// unread counts the workers in a row that ended before reading the
 	// record they were sent.
-	unread     int
-	closed     bool
+	unread int
+	closed bool
+	// gaveUp is set once the slot's worker cannot start (or keeps ending
+	// before reading a record): the run is being aborted, and the records
+	// still queued wait for their jobs to be stopped rather than start
+	// another worker.
+	gaveUp     bool
 	writerDone chan struct{}
 	// low is the low-water mark: records are sent while the worker holds
 	// no more than this many, so that a busy worker gets the next ones
@@ -141,7 +146,7 @@ func (s *slot) write() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
-		for !s.closed && (len(s.queue) == 0 || (s.w != nil && (s.w.broken || len(s.w.inflight) > s.low))) {
+		for !s.closed && (len(s.queue) == 0 || s.gaveUp || (s.w != nil && (s.w.broken || len(s.w.inflight) > s.low))) {
 			s.more.Wait()
 		}
 		if s.closed {
@@ -167,11 +172,9 @@ func (s *slot) write() {
 				// pmap runs: a worker that cannot start will never start.
 				o.Err = fmt.Errorf("worker %d: %w", s.n, o.Err)
 				o.Abort = o.Err
-				for _, e := range s.queue {
-					s.resolve(e, o)
-				}
-				clear(s.queue)
-				s.queue = s.queue[:0]
+				s.resolve(s.queue[0], o)
+				s.queue = slices.Delete(s.queue, 0, 1)
+				s.gaveUp = true
 				continue
 			}
 			s.w = w
@@ -331,6 +334,7 @@ func (s *slot) broke(w *worker) {
 			o.Err = fmt.Errorf("worker %d %s (before reading the record)", s.n, reason)
 			if s.unread > s.p.Restarts {
 				o.Abort = s.p.givingUp(s.n, s.unread, reason)
+				s.gaveUp = true
 			}
 			s.resolve(e, o)
 		default:
