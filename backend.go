@@ -279,6 +279,7 @@ func (b *backend) useWorker(o *options) error {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
 	b.persistent.ShellPath, b.persistent.TermSeq = shellFor(o), o.termSeq
+	b.persistent.Records = o.workerWindow
 	b.runner = b.persistent
 
 	// Records show the worker command as written (with {%} kept, so that

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/pmap-dev/pmap/exec/worker"
 )
 
 // Flag categories, in the order --help shows them.
@@ -98,6 +100,7 @@ func flags() []cli.Flag {
 		boolFlag(catRunning, "worker", nil, "the template is a worker started once per slot; each record is a line on its stdin, its answer line the job's output"),
 		stringFlag(catRunning, "worker-restarts", nil, strconv.Itoa(defaultWorkerRestarts), "stop the run when a worker ends more than `N` times in a row before reading a record"),
 		stringFlag(catRunning, "nice", nil, "", "run jobs (and pmap) at niceness `N` more than now, as nice -n N"),
+		stringFlag(catRunning, "worker-window", nil, strconv.Itoa(worker.DefaultWindow), "a worker holds up to `N` records at once, sent and not yet answered"),
 		stringFlag(catRunning, "delay", nil, "", "wait at least `D` between job starts (0.5s, 2m, seconds)"),
 		stringFlag(catRunning, "load", nil, "", "start a job only while the 1-minute load average is below `N` (or N% of the CPUs)"),
 		stringFlag(catRunning, "memfree", nil, "", "start a job only while more than `SIZE` of memory is available (512M, 2G)"),

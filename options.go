@@ -247,6 +247,12 @@ func (r *reader) readWorker(o *options) error {
 		return usagef("", "--worker-restarts %q: want a whole number, 0 or more", s)
 	}
 	o.workerRestarts = n
+	s = r.c.String("worker-window")
+	n, err = strconv.Atoi(s)
+	if o.worker && (err != nil || n < 1) {
+		return usagef("--worker-window 1 sends a record only once the one before it is answered", "--worker-window %q: want a whole number, 1 or more", s)
+	}
+	o.workerWindow = n
 	return nil
 }
 

@@ -86,6 +86,8 @@ type options struct {
 	// worker is --worker: the template is a long-lived worker per slot.
 	worker         bool
 	workerRestarts int
+	// workerWindow is --worker-window: records a worker holds at once.
+	workerWindow int
 
 	// delay, load and memFree hold job starts back (--delay, --load,
 	// --memfree); proc is where load and memory are read ($PMAP_PROC).

@@ -15,7 +15,8 @@ import (
 // Engine runs jobs on a fixed set of worker slots.
 type Engine struct {
 	// Workers is the number of slots; slot numbers are 1..Workers and a slot
-	// runs one job at a time, so {%} is stable and never shared.
+	// runs one job at a time (a job.Pipeliner's, its window of jobs on its
+	// one worker), so {%} is stable and never shared.
 	Workers int
 	// Runner is the backend that runs each attempt of a job.
 	Runner job.Runner
@@ -156,10 +157,21 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	}()
 
 	// Free slots, lowest first at the start: job 1 runs on slot 1, as in
-	// GNU parallel, and a slot is reused only once its job has ended.
-	free := make(chan int, e.Workers)
-	for slot := 1; slot <= e.Workers; slot++ {
-		free <- slot
+	// GNU parallel, and a slot is reused only once its job has ended. A
+	// Pipeliner's slot takes up to its window of jobs at once, handed out
+	// round the slots so that a short input still spreads over them.
+	window := e.window()
+	free := make(chan int, e.Workers*window)
+	for range window {
+		for slot := 1; slot <= e.Workers; slot++ {
+			free <- slot
+		}
+	}
+	// A Pipeliner's slot gets its jobs' records in input order: each job
+	// waits for the one before it on its slot to be queued (turns).
+	var turns []chan struct{}
+	if window > 1 {
+		turns = make([]chan struct{}, e.Workers+1)
 	}
 	var wg sync.WaitGroup
 	// Each slot runs its jobs on one goroutine, started with its first
@@ -214,7 +226,23 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			results <- r
 			continue
 		}
+		var tn *turn
+		if turns != nil {
+			tn = &turn{prev: turns[slot], mine: make(chan struct{})}
+			turns[slot] = tn.mine
+		}
 		wg.Add(1)
+		if tn != nil {
+			// A Pipeliner's slot holds a window of jobs, each waiting
+			// on its own goroutine for its answer.
+			go func() {
+				defer wg.Done()
+				r := e.run(runCtx, j, slot, tn)
+				results <- r
+				free <- slot
+			}()
+			continue
+		}
 		if slots[slot] == nil {
 			// Unbuffered: a slot is handed a job only once it is free.
 			c := make(chan *job.Job)
@@ -236,11 +264,20 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 // slotLoop runs the jobs handed to slot until jobs is closed.
 func (e *Engine) slotLoop(ctx context.Context, slot int, jobs <-chan *job.Job, results chan<- *job.Result, free chan<- int, wg *sync.WaitGroup) {
 	for j := range jobs {
-		r := e.run(ctx, j, slot)
+		r := e.run(ctx, j, slot, nil)
 		results <- r
 		free <- slot
 		wg.Done()
 	}
+}
+
+// window is how many jobs a slot holds at once: 1, or a Pipeliner's
+// Window.
+func (e *Engine) window() int {
+	if p, ok := e.Runner.(job.Pipeliner); ok {
+		return max(p.Window(), 1)
+	}
+	return 1
 }
 
 // skipped is the result of a job that a --halt policy kept from running.
@@ -259,8 +296,33 @@ func (e *Engine) skipped(j *job.Job) *job.Result {
 	return r
 }
 
-func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
+// turn orders a Pipeliner's jobs on a slot: a job's first attempt is
+// queued once the job before it on the slot (prev) has been queued or has
+// ended, and mine is closed once this one has.
+type turn struct {
+	prev, mine chan struct{}
+	once       sync.Once
+}
+
+// done lets the next job on the slot queue its record.
+func (tn *turn) done() {
+	if tn != nil {
+		tn.once.Do(func() { close(tn.mine) })
+	}
+}
+
+// wait returns once the job before this one on the slot was queued, the
+// first time it is called.
+func (tn *turn) wait() {
+	if tn != nil && tn.prev != nil {
+		<-tn.prev
+		tn.prev = nil
+	}
+}
+
+func (e *Engine) run(ctx context.Context, j *job.Job, slot int, tn *turn) *job.Result {
 	r := &job.Result{Job: j, Slot: slot, Exit: -1, Start: time.Now()}
+	defer tn.done()
 	if j.Err != nil {
 		r.Status, r.Err = job.StatusError, j.Err
 		e.ended(r, false)
@@ -288,7 +350,7 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 	delay := e.RetryDelay
 	for attempt := 1; ; attempt++ {
 		r.Attempts = attempt
-		retryable := e.attempt(ctx, r)
+		retryable := e.attempt(ctx, r, tn)
 		if r.Status == job.StatusOK || (r.Status == job.StatusError && !retryable) || attempt > e.Retries || ctx.Err() != nil {
 			break
 		}
@@ -319,17 +381,31 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int) *job.Result {
 
 // attempt runs the job once, filling r. It reports whether an error
 // (StatusError) may be retried (Outcome.Retryable).
-func (e *Engine) attempt(ctx context.Context, r *job.Result) (retryable bool) {
+func (e *Engine) attempt(ctx context.Context, r *job.Result, tn *turn) (retryable bool) {
 	r.Release() // a retry keeps only the last attempt's output
 	t := &job.Task{Job: r.Job, Slot: r.Slot, Command: r.Command}
+	if tn != nil {
+		t.Queued = tn.done
+		tn.wait()
+	}
 	if e.Live != nil {
 		t.Stdout, t.Stderr = e.Live(r.Job, r.Slot)
 	} else {
 		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
 		t.Stdout, t.Stderr = r.Stdout, r.Stderr
 	}
-	jobCtx, stop := e.limit(ctx, r.Start)
+	jobCtx, begin, stop := e.limit(ctx)
 	defer stop()
+	if _, ok := e.Runner.(job.Pipeliner); ok {
+		// The job may wait behind others on its slot: its time, and its
+		// --timeout clock, start when the runner says its turn has come.
+		t.Begin = func() {
+			r.Start = time.Now()
+			begin(r.Start)
+		}
+	} else {
+		begin(r.Start)
+	}
 	out := e.Runner.Run(jobCtx, t)
 	e.ended(r, true)
 	r.Host = out.Host

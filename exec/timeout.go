@@ -95,25 +95,47 @@ func (t Timeout) limit(r *runtimes) time.Duration {
 	return 0
 }
 
-// limit returns the context of an attempt that started at start, done
-// when it runs past --timeout, and the func that ends it. A fixed limit is
-// set once; a percentage one is watched, and moves as the median does.
-func (e *Engine) limit(ctx context.Context, start time.Time) (context.Context, func()) {
-	switch {
-	case e.Timeout.Fixed > 0:
-		d := e.Timeout.Fixed
-		c, cancel := context.WithTimeoutCause(ctx, d, fmt.Errorf("%w after %v", job.ErrTimeout, d))
-		return c, cancel
-	case e.Timeout.Percent > 0:
-		c, cancel := context.WithCancelCause(ctx)
-		w := &watch{start: start, cancel: cancel}
-		e.watches.add(w, e.Timeout.limit(&e.runtimes))
-		return c, func() {
-			e.watches.remove(w)
-			cancel(nil)
-		}
+// limit returns the context of an attempt, done when it runs past
+// --timeout; begin starts its clock (at once for most runners, at the
+// job's turn for a Pipeliner) and stop ends it. A fixed limit is set
+// once; a percentage one is watched, and moves as the median does.
+func (e *Engine) limit(ctx context.Context) (c context.Context, begin func(time.Time), stop func()) {
+	if e.Timeout.Fixed <= 0 && e.Timeout.Percent <= 0 {
+		return ctx, func(time.Time) {}, func() {}
 	}
-	return ctx, func() {}
+	c, cancel := context.WithCancelCause(ctx)
+	w := &watch{cancel: cancel}
+	var mu sync.Mutex // begin may run on the runner's goroutine
+	begun, stopped := false, false
+	begin = func(start time.Time) {
+		mu.Lock()
+		defer mu.Unlock()
+		if begun || stopped {
+			return
+		}
+		begun, w.start = true, start
+		if e.Timeout.Fixed > 0 {
+			w.arm(e.Timeout.Fixed)
+			return
+		}
+		e.watches.add(w, e.Timeout.limit(&e.runtimes))
+	}
+	stop = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		if begun {
+			if e.Timeout.Fixed > 0 {
+				if w.timer != nil {
+					w.timer.Stop()
+				}
+			} else {
+				e.watches.remove(w)
+			}
+		}
+		cancel(nil)
+	}
+	return c, begin, stop
 }
 
 // rearm gives every watched attempt the limit of the current median.

@@ -68,6 +68,7 @@ type lineWriter struct {
 	// one running (live_order.go); seq is the job's number.
 	order *liveOrder
 	seq   int64
+	tw    *tagWriter // with a tag: each emit's lines tagged, one block
 }
 
 func (l *lineWriter) Write(p []byte) (int, error) {
@@ -90,10 +91,17 @@ func (l *lineWriter) emit(lines []byte) {
 	}
 	var w io.Writer = dst
 	if l.tag != "" {
-		w = newTagWriter(dst, l.tag)
+		if l.tw == nil {
+			l.tw = newTagWriter(dst, l.tag)
+		}
+		l.tw.w = dst // with -k, the holding buffer or the stream
+		l.tw.lineStart = true
+		w = l.tw
 	}
+	// One write for the kept partial line and the lines that end it.
 	if len(l.partial) > 0 {
-		w.Write(l.partial)
+		l.partial = append(l.partial, lines...)
+		lines = l.partial
 		l.partial = l.partial[:0]
 	}
 	w.Write(lines)

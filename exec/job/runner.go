@@ -23,6 +23,26 @@ type Task struct {
 	// writers with --line-buffer and --ungroup, which need closing
 	// (CloseWriters) once the last attempt is done.
 	Stdout, Stderr io.Writer
+	// Begin, set by the scheduler for a Pipeliner, is called by the runner
+	// when the job's turn comes on its slot (the jobs ahead of it there
+	// have ended): the job's start time and its --timeout clock count from
+	// then, not from the time it was queued. It is nil for other runners.
+	Begin func()
+	// Queued, set by the scheduler for a Pipeliner, is called by the
+	// runner once the job is queued on its slot: the next job of the slot
+	// is queued after it, so that a slot's worker gets its records in
+	// input order. The scheduler also calls it when the attempt ends.
+	Queued func()
+}
+
+// Pipeliner is a Runner that keeps several jobs of one slot in flight at
+// once (persistent workers take records while they work on earlier ones):
+// the scheduler gives each slot up to Window jobs at a time, all with the
+// same slot number, and sets Task.Begin for each.
+type Pipeliner interface {
+	Runner
+	// Window is how many jobs a slot may hold at once, at least 1.
+	Window() int
 }
 
 // CloseWriters closes the task's writers that need it, once its last

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -22,14 +23,33 @@ type worker struct {
 	pgid int
 	in   *os.File // the worker's stdin
 	// inR is a copy of the read end of the worker's stdin, which pmap
-	// keeps to see, once the worker has ended, whether it read the record
-	// it was sent (unread).
+	// keeps to see, once the worker has ended, which of the records sent
+	// it never read (pipeBuffered).
 	inR  *os.File
-	sent sentCounter // counts what of the record reached the pipe
-	bw   *bufio.Writer
 	out  *os.File // the worker's stdout
 	br   *bufio.Reader
 	errR *os.File // the worker's stderr, copied by copyLines
+
+	// wmu is held by the slot's writer while it writes to in; sentN
+	// counts the bytes the pipe took.
+	wmu   sync.Mutex
+	sentN int64
+
+	// Guarded by the slot's mu: queued counts the bytes handed to the
+	// writer; inflight holds the records sent and not answered, oldest
+	// first; answered counts the answers; broken is set once nothing more
+	// is to be sent; stopping once pmap stops the worker (a record it
+	// holds was stopped); closing at the end of the run. ready wakes the
+	// reader when records are in flight.
+	queued   int64
+	inflight []*pending
+	answered int
+	broken   bool
+	stopping bool
+	closing  bool
+	ready    *sync.Cond
+
+	readerDone chan struct{}
 
 	// exited is closed once the process has been waited for; state and
 	// waitErr are set before.
@@ -40,11 +60,6 @@ type worker struct {
 	// when the worker is released.
 	scope   proc.Scope
 	errDone chan struct{} // the stderr copy has ended
-
-	// interruptFn is interrupt, kept so that each record does not allocate
-	// a method value; fired receives once interrupt has run.
-	interruptFn func()
-	fired       chan struct{}
 }
 
 // init reads what every worker's start needs, once.
@@ -94,10 +109,10 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		return nil, job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
 	w := &worker{
-		inR:     inR,
-		exited:  make(chan struct{}),
-		errDone: make(chan struct{}),
-		fired:   make(chan struct{}, 1),
+		inR:        inR,
+		exited:     make(chan struct{}),
+		errDone:    make(chan struct{}),
+		readerDone: make(chan struct{}),
 	}
 	child, err := proc.Start(context.Background(), &proc.Spec{Path: path, Argv: argv, Env: env, Stdin: inR, Scope: &w.scope, Persistent: true})
 	if err != nil {
@@ -107,10 +122,7 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 		return nil, proc.StartError(argv[0], err)
 	}
 	w.pgid, w.in, w.out, w.errR = child.Pid, inW, child.Stdout, child.Stderr
-	w.sent.f = w.in
-	w.bw = bufio.NewWriterSize(&w.sent, syncWriteMax)
 	w.br = bufio.NewReaderSize(w.out, 64<<10)
-	w.interruptFn = w.interrupt
 	p.groups.Add(w.pgid)
 	go func() {
 		w.state, w.waitErr = child.Wait()
@@ -120,109 +132,34 @@ func (p *Persistent) start(slot int) (*worker, job.Outcome) {
 	return w, job.Outcome{}
 }
 
-// exchange writes rec as one line to the worker and copies its answer line
-// to stdout. It returns nil once a whole line is answered, errStopped
-// when ctx ended first (the worker is then in an unknown state), or the
-// error that shows the worker ended or closed a pipe.
-func (w *worker) exchange(ctx context.Context, rec string, stdout io.Writer) error {
-	stop := context.AfterFunc(ctx, w.interruptFn)
-	var werr, rerr error
-	if len(rec) < syncWriteMax {
-		werr = w.send(rec)
-		if werr == nil {
-			rerr = w.readLine(stdout)
-		}
-	} else {
-		// A worker may start answering before it has read the whole of a
-		// long record (cat does): write while reading, or both block.
-		sent := make(chan error, 1)
-		go func() { sent <- w.send(rec) }()
-		rerr = w.readLine(stdout)
-		if rerr != nil {
-			_ = w.in.SetWriteDeadline(time.Unix(1, 0)) // the worker will not read it
-		}
-		werr = <-sent
-	}
-	if !stop() {
-		<-w.fired
-		if werr == nil && rerr == nil {
-			// Answered just as ctx ended: the worker is fine.
-			_ = w.in.SetWriteDeadline(time.Time{})
-			_ = w.out.SetReadDeadline(time.Time{})
-			return nil
-		}
-		return errStopped
-	}
-	if rerr != nil {
-		return rerr
-	}
-	return werr
-}
-
-// send writes rec and a newline.
-func (w *worker) send(rec string) error {
-	w.sent.n = 0
-	w.bw.WriteString(rec)
-	w.bw.WriteByte('\n')
-	return w.bw.Flush()
-}
-
-// readLine copies one line (with its newline) from the worker to stdout;
-// what comes of a line cut short by an error is copied too.
-func (w *worker) readLine(stdout io.Writer) error {
-	for {
-		line, err := w.br.ReadSlice('\n')
-		if len(line) > 0 {
-			_, _ = stdout.Write(line)
-		}
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, bufio.ErrBufferFull) {
-			if errors.Is(err, io.EOF) {
-				return io.ErrUnexpectedEOF
-			}
-			return err
-		}
-	}
-}
-
-// interrupt makes the pending write and read return at once; it runs when
-// the job's context ends during an exchange.
+// interrupt makes the reader's pending read return at once.
 func (w *worker) interrupt() {
-	past := time.Unix(1, 0)
-	_ = w.in.SetWriteDeadline(past)
-	_ = w.out.SetReadDeadline(past)
-	w.fired <- struct{}{}
+	_ = w.out.SetReadDeadline(time.Unix(1, 0))
 }
 
-// sentCounter writes to the worker's stdin and counts the bytes the pipe
-// took, so that unread can tell whether any of them were read.
-type sentCounter struct {
-	f *os.File
-	n int
-}
-
-// Write writes p to the pipe.
-func (c *sentCounter) Write(p []byte) (int, error) {
-	n, err := c.f.Write(p)
-	c.n += n
-	return n, err
-}
-
-// unread reports whether the worker, now ended, read none of the record it
-// was sent: all of it is still in its stdin pipe. Such a worker did not
-// get as far as reading its input (a crash at start-up, a missing module),
-// so the record is not to blame. A long record counts as sent as far as
-// the pipe took it, and one that pmap stopped writing before any of it
-// went out was not read either. It says false when it cannot tell (a
-// system that cannot count a pipe's bytes).
-func (w *worker) unread() bool {
-	if w.sent.n == 0 {
-		return true
+// halt stops the worker because a record it holds was stopped (its
+// --timeout, --halt now, a signal); the slot's mu is held. The reader then
+// ends it and settles its records (broke).
+func (w *worker) halt() {
+	if w.stopping {
+		return
 	}
-	n, ok := pipeBuffered(w.inR)
-	return ok && n >= w.sent.n
+	w.stopping = true
+	w.interrupt()
+}
+
+// watch makes the reader give up on a worker that has exited but whose
+// stdout stays open (a process it left holds it): after DrainGrace, what
+// the worker did not answer will not be answered.
+func (w *worker) watch() {
+	<-w.exited
+	t := time.NewTimer(proc.DrainGrace)
+	defer t.Stop()
+	select {
+	case <-w.readerDone:
+	case <-t.C:
+		w.interrupt()
+	}
 }
 
 // ended reports whether the worker process has exited.
@@ -274,6 +211,7 @@ func (w *worker) stop(seq proc.TermSeq) {
 // grace to exit, then the termination sequence. What it still writes on
 // stdout has no record to go to and is dropped.
 func (w *worker) finish(seq proc.TermSeq, grace time.Duration) {
+	<-w.readerDone
 	w.in.Close()
 	go io.Copy(io.Discard, w.br)
 	t := time.NewTimer(grace)

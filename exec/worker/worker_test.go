@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -336,4 +337,38 @@ func BenchmarkWorkerCat(b *testing.B) {
 			b.Fatal(o)
 		}
 	}
+}
+
+// BenchmarkWorkerCatWindow keeps a window of records in flight on one cat
+// worker, as the scheduler does: the backend's cost per record when the
+// worker is never left waiting for its next line.
+func BenchmarkWorkerCatWindow(b *testing.B) {
+	tpl, err := template.Compile([]string{"cat"}, template.Options{NoAppend: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPersistent(tpl, false, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ReportAllocs()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range p.Window() {
+		wg.Go(func() {
+			var out bytes.Buffer
+			task := &job.Task{Job: &job.Job{Seq: 1, Records: []input.Record{{Raw: "12345"}}}, Slot: 1, Stdout: &out}
+			for next.Add(1) <= int64(b.N) {
+				out.Reset()
+				if o := p.Run(ctx, task); o.Status != job.StatusOK || out.String() != "12345\n" {
+					b.Error(o, out.String())
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
