@@ -1,6 +1,7 @@
 package template
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -113,6 +114,9 @@ func (x *expander) appendSpreadGroup(dst []byte, g *tgroup) ([]byte, error) {
 // form that yields exactly its bytes in p's quoting context.
 func (p *tpiece) rewrite(dst []byte, start int) ([]byte, error) {
 	v := dst[start:]
+	if err := p.check(v); err != nil {
+		return dst, err
+	}
 	switch p.ctx {
 	case cCode:
 		if p.bare && isBare(v) || p.emptyOK && len(v) == 0 {
@@ -122,6 +126,15 @@ func (p *tpiece) rewrite(dst []byte, start int) ([]byte, error) {
 	case cSQ:
 		return sqBody.apply(dst, start), nil
 	case cANSI:
+		// Bytes other than \ and ' are themselves in $'...' and in the
+		// '...' that dash reads there: the value stays in place, exact
+		// in every shell.
+		if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '\'') < 0 {
+			return dst, nil
+		}
+		if !p.ansiTail {
+			return ansiPlain.apply(dst, start), nil
+		}
 		return ansiBody.apply(dst, start), nil
 	case cDQ:
 		return dqBody.apply(dst, start), nil
@@ -164,6 +177,18 @@ func (x *expander) appendArgs(dst []byte, bare bool) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// check refuses a value bash would evaluate: a non-integer in arithmetic,
+// a non-name where bash reads a variable name.
+func (p *tpiece) check(v []byte) error {
+	switch {
+	case p.arith && !isInteger(v):
+		return arithError(p.ph, v)
+	case p.name && !isInteger(v) && !isName(string(v)):
+		return fmt.Errorf("%s: %q is not a variable name, which is all that can go where bash reads one safely", p.ph.text, string(v))
+	}
+	return nil
 }
 
 // arithError refuses value v in shell arithmetic.

@@ -205,6 +205,10 @@ var (
 	// ansiBody is the inside of bash's $'...': close it, insert a '...'
 	// string, and reopen, since $'...' has escapes of its own.
 	ansiBody = quotesOnly("''", "'$'")
+	// ansiPlain is ansiBody where the rest of the $'...' has no escape:
+	// reopened as '...', which reads the same in bash, and dash (which
+	// has no $'...' and reads it as $ then '...') sees no extra '$'.
+	ansiPlain = quotesOnly("''", "''")
 	// dqBody is the inside of "..." (and of backquotes within "...",
 	// which also unescape \").
 	dqBody = newEscaper("", "", "\\$`\"")

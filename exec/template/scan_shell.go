@@ -43,6 +43,9 @@ type tpiece struct {
 	// bq is set inside backquotes, whose content the shell unescapes once
 	// more (\\ \$ \`, and \" within double quotes: bqDQ) before parsing.
 	bq, bqDQ bool
+	// ansiTail is set in $'...' when a backslash escape follows the value
+	// before the closing quote: the quote must reopen as $'.
+	ansiTail bool
 	// here is set inside a here-document body, at any depth: the value
 	// must not hold a newline or delim, which could end the body early.
 	here  bool
@@ -50,6 +53,13 @@ type tpiece struct {
 	// appendArgs marks where the record is appended to a template without
 	// replacement strings.
 	appendArgs bool
+	// arith is set where bash evaluates the value as an arithmetic
+	// expression whatever its quotes (scan_shell_arith.go): only an
+	// integer may go there.
+	arith bool
+	// name is set where bash reads the value as a variable name (read
+	// {}): a subscript in it would be arithmetic, so it must be a name.
+	name bool
 }
 
 // tgroup is a run of pieces; with ContextReplace a top-level shell word
@@ -116,6 +126,19 @@ type frame struct {
 	bqDepth int  // open backquotes
 	bqDQ    bool // the innermost backquote is directly inside double quotes
 	hereAt  int  // index of the innermost here-document frame, or -1
+	// bash arithmetic contexts (scan_shell_arith.go)
+	arith     bool   // fParam: past a ':' offset, arithmetic to the '}'
+	cmdName   string // the current simple command's name
+	dbr       bool   // inside [[ ... ]]
+	argsArith bool   // every argument is arithmetic: let, declare -i
+	afterFor  bool   // the word just ended is a command's 'for'
+	arrLit    int    // 1 + depth of an array literal a=( ... ), or 0
+	nextArith bool   // the next word is an arithmetic operand ([[ -eq)
+	wordArith bool   // the current word is an arithmetic operand
+	nextName  bool   // the next word is a variable name (-v)
+	wordName  bool   // the current word is a variable name
+	wordPhs   []int  // pieces of the current word's values, any quoting
+	lastPhs   []int  // wordPhs of the word before
 }
 
 type shellScanner struct {
@@ -139,6 +162,9 @@ type shellScanner struct {
 	bqTroubleAt  int
 	contextRepl  bool
 	placeholders int
+	// intNames are the variables the template declares integer (declare
+	// -i x): assigning a value to one is arithmetic.
+	intNames map[string]bool
 }
 
 func newShellScanner(s string, br *braces, contextRepl bool) *shellScanner {

@@ -66,6 +66,7 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 		tp.ctx = cSQ
 	case fANSI:
 		tp.ctx = cANSI
+		tp.ansiTail = x.ansiEscapeAfter(i + n)
 	case fDQ:
 		tp.ctx = cDQ
 	case fParam:
@@ -86,6 +87,8 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 	if h := x.top().hereAt; h >= 0 {
 		tp.here, tp.delim = true, x.frames[h].delim
 	}
+	tp.arith = tp.ctx == cArith || x.arithHere(i)
+	tp.name = !tp.arith && x.nameHere(i)
 	depth, dq := x.bqState()
 	if depth > 1 {
 		x.trouble(i)
@@ -95,6 +98,9 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 	if tp.ctx == cCode {
 		f.phs = append(f.phs, len(x.pieces))
 	}
+	if cf := x.codeFrame(); cf.inWord {
+		cf.wordPhs = append(cf.wordPhs, len(x.pieces))
+	}
 	x.pieces = append(x.pieces, tp)
 	if top := &x.frames[0]; top.inWord && p.perRecord {
 		top.wordRec = true
@@ -103,6 +109,17 @@ func (x *shellScanner) placeholder(i, n int, p *placeholder) error {
 		x.frames[0].wordSpread = true
 	}
 	return nil
+}
+
+// ansiEscapeAfter reports whether a backslash escape comes at or after
+// s[j] before the $'...' string closes.
+func (x *shellScanner) ansiEscapeAfter(j int) bool {
+	for ; j < len(x.s) && x.s[j] != '\''; j++ {
+		if x.s[j] == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 // spreadCheck refuses a replacement string at s[i] that a shell word
@@ -183,6 +200,10 @@ func (x *shellScanner) step(i int, c byte, w int, depth int) (int, error) {
 			return x.backquote(i, w)
 		}
 	case fParam:
+		if (c == '[' || c == ':') && f.depth == 0 && x.paramArith(f, i, c) {
+			x.lit = append(x.lit, raw...)
+			return w, nil
+		}
 		switch c {
 		case '}':
 			if f.depth > 0 {
@@ -209,8 +230,14 @@ func (x *shellScanner) step(i int, c byte, w int, depth int) (int, error) {
 		switch c {
 		case '(':
 			f.depth++
+		case '[':
+			if f.close == ']' {
+				f.depth++
+			}
 		case ']':
-			if f.close == ']' && f.depth == 0 {
+			if f.close == ']' && f.depth > 0 {
+				f.depth--
+			} else if f.close == ']' {
 				x.pop()
 				defer x.arithDone()
 			}

@@ -12,6 +12,7 @@ func (x *shellScanner) wordChar(f *frame, i int) {
 	f.wordCmd = f.cmdPos && !f.redir
 	f.tilde, f.brace, f.phs, f.skip = false, false, nil, 0
 	f.prevOp = 0
+	x.arithWordStart(f)
 	if f == &x.frames[0] {
 		x.flush()
 		f.wordPiece, f.wordRec, f.wordSpread = len(x.pieces), false, false
@@ -41,6 +42,7 @@ func (x *shellScanner) endWord(f *frame, i int) {
 			}
 		}
 	}
+	x.arithWordEnd(f, w)
 	if f.redir {
 		f.redir, f.cmdPos = false, f.savedCmd
 	}
@@ -153,7 +155,7 @@ func (x *shellScanner) code(i int, c byte, w int, depth int) (int, error) {
 		f.prevOp = c
 		switch c {
 		case '(':
-			if f.cmdPos && !f.redir && i+w < len(s) && s[i+w] == '(' {
+			if (f.cmdPos && !f.redir || f.afterFor) && i+w < len(s) && s[i+w] == '(' {
 				// bash's (( arithmetic command: like $((...)), single
 				// quotes do not protect anything there
 				x.push(fArith, i)
@@ -163,9 +165,15 @@ func (x *shellScanner) code(i int, c byte, w int, depth int) (int, error) {
 			}
 			f.depth++
 			f.cmdPos = true
+			if i > 0 && s[i-1] == '=' && f.arrLit == 0 {
+				f.arrLit = f.depth // an array literal a=( ... )
+			}
 		case ')':
 			switch {
 			case f.depth > 0:
+				if f.arrLit == f.depth {
+					f.arrLit = 0
+				}
 				f.depth--
 			case f.cases > 0:
 				f.cmdPos = true // end of a case pattern
@@ -227,6 +235,10 @@ func (x *shellScanner) code(i int, c byte, w int, depth int) (int, error) {
 		f.tilde = false
 	case '*', '?', '[':
 		x.syntax = true
+		if c == '[' && x.subscriptAt(f, i) {
+			x.push(fArith, i)
+			x.top().close = ']'
+		}
 	case '{', '}': // a literal brace (bash brace expansion)
 		f.brace = true
 	}

@@ -280,8 +280,8 @@ func (vs *Values) add(x *expander, p *tpiece, rep int) error {
 	if err != nil {
 		return err
 	}
-	if p.ctx == cArith && !isInteger(s) {
-		return arithError(p.ph, s)
+	if err := p.check([]byte(s)); err != nil {
+		return err
 	}
 	if p.here {
 		if err := hereCheck(p, s); err != nil {
