@@ -201,6 +201,7 @@ func allFlags() []cli.Flag { return append(flags(), infoFlags()...) }
 // given holds the primary name of every option the command line sets, so
 // that the command line can win over PMAP_<NAME> variables.
 func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string]bool) {
+
 	takesValue := map[string]bool{}
 	isBool := map[string]bool{"help": true, "h": true, "version": true, "V": true}
 	primary := map[string]string{}
@@ -235,12 +236,14 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 		}
 		if n, _, ok := strings.Cut(name, "="); ok {
 			given[primary[n]] = true
+			given[spelledN] = given[spelledN] || n == "n"
 			out = append(out, a)
 			continue
 		}
 		switch {
 		case takesValue[name]:
 			given[primary[name]] = true
+			given[spelledN] = given[spelledN] || name == "n"
 			out = append(out, a)
 			if i+1 < len(args) {
 				i++
@@ -258,6 +261,7 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 		}
 		if first := name[:1]; takesValue[first] {
 			given[primary[first]] = true
+			given[spelledN] = given[spelledN] || first == "n"
 			out = append(out, "-"+first, name[1:])
 			continue
 		}
@@ -275,6 +279,10 @@ func normalizeArgs(args []string, fl []cli.Flag) (out []string, given map[string
 	}
 	return out, given
 }
+
+// spelledN is the key of given that says -n was spelled -n, not -j or
+// --workers: its 0 is GNU parallel's --max-args 0 there, and refused.
+const spelledN = "-n"
 
 // headerValue reports whether args[i], after a --header, is its value:
 // ":" (GNU parallel's first line) or a number of lines always; any other

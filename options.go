@@ -213,6 +213,12 @@ func (r *reader) readTemplate(o *options) error {
 
 func (r *reader) readWorkers(o *options) error {
 	o.workersSpec = r.c.String("workers")
+	if r.given[spelledN] && strings.TrimSpace(o.workersSpec) == "0" {
+		// GNU parallel's -n 0 is -N 0 (no arguments); pmap's -n is GNU's
+		// -j, whose 0 would silently run something else.
+		return usagef("pmap's -n is GNU parallel's -j: for GNU's -n 0 (a job per record, without it) write -N 0; for as many jobs at once as possible, -j 0",
+			"-n 0: pmap's -n is the number of jobs at once, not GNU parallel's --max-args")
+	}
 	var err error
 	if o.workers, err = exec.ParseWorkers(o.workersSpec, exec.CPUs()); err != nil {
 		return usagef("", "-n: %v", err)
@@ -348,6 +354,12 @@ func (r *reader) readRecords(o *options) error {
 	}
 	if !endSet {
 		end = "" // --recstart alone: a record is anything up to the next start
+	}
+	if endSet && end == "" && start == "" {
+		// --recend '' alone: records have no end, so a block is cut at its
+		// size (GNU parallel's fixed-length records), as --regexp's empty
+		// record end, any one byte, cuts it.
+		o.block.Regexp = true
 	}
 	if o.block.Regexp {
 		if _, err := input.CompileRecordRegexp(end, start); err != nil {
