@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/pmap-dev/pmap/exec/proc"
+	"github.com/pmap-dev/pmap/exec/template"
 )
 
 // ownVars are PMAP_ variables that pmap sets or reads itself without an
@@ -102,7 +103,7 @@ func closestVar(name string, known []string) string {
 	}
 	best, bestDist := "", allowed+1
 	for _, k := range known {
-		if d := editDistance(bare, strings.TrimPrefix(k, "PMAP_")); d > 0 && d < bestDist {
+		if d := template.TypoDistance(bare, strings.TrimPrefix(k, "PMAP_")); d > 0 && d < bestDist {
 			best, bestDist = k, d
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pmap-dev/pmap/exec/template"
 	"github.com/urfave/cli/v2"
 )
 
@@ -122,9 +123,9 @@ func TestEditDistance(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
 		d    int
-	}{{"", "", 0}, {"timout", "timeout", 1}, {"kitten", "sitting", 3}, {"abc", "", 3}, {"héllo", "hello", 1}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+	}{{"", "", 0}, {"timout", "timeout", 1}, {"kitten", "sitting", 3}, {"abc", "", 3}, {"héllo", "hello", 1}, {"tiemout", "timeout", 1}} {
+		if got := template.TypoDistance(c.a, c.b); got != c.d {
+			t.Errorf("TypoDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
 		}
 	}
 }

@@ -148,7 +148,7 @@ func suggest(typed string, fl []cli.Flag) string {
 	}
 	best, bestDist := "", allowed+1
 	for _, n := range longs {
-		if d := editDistance(name, n); d < bestDist {
+		if d := template.TypoDistance(name, n); d < bestDist {
 			best, bestDist = n, d
 		}
 	}
@@ -179,28 +179,6 @@ func findFlag(fl []cli.Flag, name string) cli.Flag {
 		}
 	}
 	return nil
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // envHint says which PMAP_<NAME> variable set an option named in an error

@@ -3,7 +3,6 @@ package remote
 import (
 	"context"
 	"fmt"
-	"strings"
 	"syscall"
 
 	"github.com/pmap-dev/pmap/exec/job"
@@ -33,20 +32,7 @@ func (l *Launcher) Wrap(j *job.Job, slot int, host string, cmd job.Command) (job
 	}
 	argv := make([]string, 0, len(pre)+len(cmd.Argv)+4)
 	argv = append(argv, pre...)
-	if cmd.IsShell() {
-		shell := l.Shell
-		if shell == "" {
-			shell = "sh"
-		}
-		argv = append(argv, shell, "-c")
-		if strings.HasPrefix(cmd.Script, "-") {
-			argv = append(argv, "--")
-		}
-		argv = append(argv, cmd.Script)
-	} else {
-		argv = append(argv, cmd.Argv...)
-	}
-	return job.Command{Argv: argv}, nil
+	return job.Command{Argv: cmd.AppendWords(argv, l.Shell)}, nil
 }
 
 // Launched runs jobs behind a launcher on this machine.

@@ -104,20 +104,7 @@ func (s *Slurm) Wrap(j *job.Job, slot int, cmd job.Command) (job.Command, error)
 	// The step first writes its ids on stderr (taken out again by
 	// stderrFilter), then becomes the job's command.
 	argv = append(argv, "sh", "-c", `printf '%s %s.%s\n' "$0" "$SLURM_JOB_ID" "$SLURM_STEP_ID" >&2; exec "$@"`, s.tag())
-	if cmd.IsShell() {
-		shell := s.Shell
-		if shell == "" {
-			shell = "sh"
-		}
-		argv = append(argv, shell, "-c")
-		if strings.HasPrefix(cmd.Script, "-") {
-			argv = append(argv, "--")
-		}
-		argv = append(argv, cmd.Script)
-	} else {
-		argv = append(argv, cmd.Argv...)
-	}
-	return job.Command{Argv: argv}, nil
+	return job.Command{Argv: cmd.AppendWords(argv, s.Shell)}, nil
 }
 
 // Run implements job.Runner. The job's record keeps the command without

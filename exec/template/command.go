@@ -1,5 +1,7 @@
 package template
 
+import "strings"
+
 // Command is an expanded command in the form its backend runs: an argv for
 // the exec backend (no shell), or a script for a shell.
 type Command struct {
@@ -11,6 +13,23 @@ type Command struct {
 
 // IsShell reports whether the command is a shell script.
 func (c Command) IsShell() bool { return c.Argv == nil }
+
+// AppendWords appends to argv the words that run the command as a program
+// behind a launcher (srun, kubectl exec ...): its argv, or shell (sh when
+// "") -c and the script, with -- before a script that starts with "-".
+func (c Command) AppendWords(argv []string, shell string) []string {
+	if !c.IsShell() {
+		return append(argv, c.Argv...)
+	}
+	if shell == "" {
+		shell = "sh"
+	}
+	argv = append(argv, shell, "-c")
+	if strings.HasPrefix(c.Script, "-") {
+		argv = append(argv, "--")
+	}
+	return append(argv, c.Script)
+}
 
 // String renders the command as one shell line: the script, or the argv
 // quoted so that `sh -c` would run the same argv.

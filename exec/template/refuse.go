@@ -125,37 +125,40 @@ func hintAt(s string, i int, hint, format string, args ...any) error {
 func closest(name string, cands []string) string {
 	best, bestD := "", len(name)/3+2
 	for _, c := range cands {
-		if d := typoDistance(name, c); d < bestD && d < len(name) {
+		if d := TypoDistance(name, c); d < bestD && d < len(name) {
 			best, bestD = c, d
 		}
 	}
 	return best
 }
 
-// typoDistance is the optimal string alignment distance between a and b,
-// in bytes: insertions, deletions, substitutions and swaps of neighbours.
-func typoDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+// TypoDistance is the optimal string alignment distance between a and b,
+// in runes: insertions, deletions, substitutions and swaps of neighbours,
+// each one typo. Every "did you mean" of pmap (replacement strings, header
+// fields, options, PMAP_ variables) measures closeness with it.
+func TypoDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
+	for i := 1; i <= len(ra); i++ {
 		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+		for j := 1; j <= len(rb); j++ {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
 				cur[j] = min(cur[j], prev2[j-2]+1)
 			}
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(b)]
+	return prev[len(rb)]
 }
 
 // CheckFields checks every named field the template reads against the
