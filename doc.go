@@ -7,8 +7,10 @@
 // A reader follows a run through these files, in this order:
 //
 //   - flags.go: the one table of options (names, help, PMAP_<NAME>).
-//   - options.go: every flag read once into options (optionset.go: the
-//     type and what derives from it); conflicts.go: the one
+//   - options.go: every flag read once into options (with
+//     options_output.go and options_values.go, the only code that asks the
+//     flag parser; optionset.go: the type and what derives from it);
+//     envcheck.go: warnings on PMAP_ variables; conflicts.go: the one
 //     table of combinations that cannot work together.
 //   - backend.go: the one switch that compiles the templates and picks the
 //     runner (exec, shell, in-process shell, persistent workers, ssh hosts,

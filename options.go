@@ -1,10 +1,8 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +17,6 @@ import (
 	"github.com/pmap-dev/pmap/exec/remote"
 	"github.com/pmap-dev/pmap/exec/slurm"
 	"github.com/pmap-dev/pmap/input"
-	"github.com/pmap-dev/pmap/output"
 )
 
 // info is what the info flags ask for: print something about pmap
@@ -439,127 +436,6 @@ func (r *reader) readShard(o *options) error {
 	return nil
 }
 
-func (r *reader) readOutput(o *options) error {
-	c := r.c
-	var err error
-	o.formatName = c.String("format")
-	if o.format, err = output.ParseFormat(o.formatName); err != nil {
-		return usagef("", "--format: %v", err)
-	}
-	o.unordered, o.lineBuffer, o.ungroup = c.Bool("unordered"), c.Bool("line-buffer"), c.Bool("ungroup")
-	o.keepOrder = c.Bool("keep-order")
-	o.tag = c.Bool("tag")
-	// --will-cite and --no-notice (GNU parallel's) are accepted and change
-	// nothing: pmap prints no notices.
-	o.files, o.tmpDir = c.Bool("files"), c.String("tmpdir")
-	if o.tmpDir != "" {
-		if st, err := os.Stat(o.tmpDir); err != nil || !st.IsDir() {
-			return usagef("give an existing directory", "--tmpdir %q is not a directory", o.tmpDir)
-		}
-	}
-	o.value, o.exitZero = c.Bool("value"), c.Bool("exit-zero")
-	if s := c.String("fail-value"); s != "" {
-		o.failValueSet = true
-		if o.failValue, err = output.ParseFailValue(s); err != nil {
-			return usagef("quote it for the shell: --fail-value '\"n/a\"'", "--fail-value: %v", err)
-		}
-	}
-	return nil
-}
-
-// readFailures reads the options of timeouts, retries, halting and the
-// logs that let a run be resumed.
-func (r *reader) readFailures(o *options) error {
-	c := r.c
-	var err error
-	if s := c.String("timeout"); s != "" {
-		if o.timeout, err = exec.ParseTimeout(s); err != nil {
-			return usagef("", "%v", err)
-		}
-	}
-	if o.retries, err = strconv.Atoi(c.String("retries")); err != nil || o.retries < 0 {
-		return usagef("", "--retries %q: want a whole number, 0 or more", c.String("retries"))
-	}
-	if o.retryDelay, err = proc.ParseDuration(c.String("retry-delay"), time.Second); err != nil {
-		return usagef("", "--retry-delay: %v", err)
-	}
-	if o.halt, err = exec.ParseHalt(c.String("halt")); err != nil {
-		return usagef("", "%v", err)
-	}
-	if c.Bool("fail-fast") {
-		if r.given["halt"] {
-			return usagef("--fail-fast is --halt now,fail=1: give one of them", "--fail-fast and --halt both set")
-		}
-		o.halt = exec.Halt{Kind: exec.HaltFail, Now: true, Count: 1}
-	}
-	o.failed, o.joblog = c.String("failed"), c.String("joblog")
-	if o.results, o.resultsDir, err = resultsTarget(c.String("results")); err != nil {
-		return err
-	}
-	if name, ok := strings.CutPrefix(o.joblog, "+"); ok {
-		if name == "" {
-			return usagef("write --joblog +FILE to append to FILE", "--joblog +: no file name")
-		}
-		o.joblog, o.joblogAppend = name, true
-	}
-	o.resume = c.Bool("resume") || c.Bool("resume-failed")
-	o.resumeAll = c.Bool("resume-failed")
-	o.retryFailed = c.Bool("retry-failed")
-	return nil
-}
-
-// readRetryFailed makes the commands that --joblog shows failed the
-// records of a run without a template (each record a command line), for
-// --retry-failed; the log is appended to. A command line that also gives a
-// template or input is left to checkConflicts.
-func (r *reader) readRetryFailed(o *options) error {
-	if !o.retryFailed || o.joblog == "" || len(o.words) > 0 || len(o.specs) > 0 || len(o.input.ArgFiles) > 0 {
-		return nil
-	}
-	cmds, err := output.ReadRetry(o.joblog)
-	if err != nil {
-		return exitWith(exitUsage, err)
-	}
-	o.specs = []input.Spec{{Values: cmds}}
-	o.joblogAppend, o.retryRead = true, true
-	return nil
-}
-
-// resultsTarget decides what --results NAME is, the one place of that rule:
-// GNU parallel's directory layout (dir) when NAME ends in / or is an
-// existing directory; pmap's JSON lines file when NAME is an existing file
-// or ends in .json, .jsonl or .ndjson. Any other NAME is ambiguous (GNU
-// parallel would make a directory of it, pmap made a JSON file): a usage
-// error rather than a guess, and so are GNU's CSV and TSV files and its
-// replacement strings in the name, which pmap does not write.
-func resultsTarget(name string) (file, dir string, err error) {
-	if name == "" {
-		return "", "", nil
-	}
-	if strings.Contains(name, "{") && strings.Contains(name, "}") {
-		return "", "", usagef("give a directory (DIR/) or a JSON lines file (FILE.jsonl)",
-			"--results %q: replacement strings in the name are not supported", name)
-	}
-	if strings.HasSuffix(name, "/") {
-		return "", name, nil
-	}
-	if st, err := os.Stat(name); err == nil {
-		if st.IsDir() {
-			return "", name, nil
-		}
-		return name, "", nil
-	}
-	switch ext := strings.ToLower(filepath.Ext(name)); ext {
-	case ".json", ".jsonl", ".ndjson":
-		return name, "", nil
-	case ".csv", ".tsv":
-		return "", "", usagef("write JSON lines (--results FILE.jsonl) or GNU's directory layout (--results DIR/)",
-			"--results %q: GNU parallel's %s results file is not supported", name, strings.TrimPrefix(ext, "."))
-	}
-	return "", "", usagef(fmt.Sprintf("write --results %s/ for GNU parallel's directory layout, or --results %s.jsonl for JSON lines", name, name),
-		"--results %q: a new name without / or .jsonl could be a directory or a file", name)
-}
-
 func (r *reader) readRemote(o *options) error {
 	c := r.c
 	for _, s := range c.StringSlice("ssh") {
@@ -590,79 +466,6 @@ func (r *reader) readRemote(o *options) error {
 	}
 	if len(o.sshCmd) == 0 {
 		o.sshCmd = []string{"ssh"} // an empty PMAP_SSH_CMD
-	}
-	return nil
-}
-
-// readSlotVars reads --slot-var. Without -n the number of values is the
-// number of workers; with it, every slot must have a value and every value
-// a slot.
-func (r *reader) readSlotVars(o *options) error {
-	for _, v := range r.c.StringSlice("slot-var") {
-		name, list, ok := strings.Cut(v, "=")
-		if !ok || name == "" || list == "" {
-			return usagef("write --slot-var NAME=V1,V2,... (one value per worker slot)", "--slot-var %q has no NAME=VALUES", v)
-		}
-		if err := checkVarName(name); err != nil {
-			return err
-		}
-		if name == slot0Name {
-			return usagef("pick another name", "--slot-var %s: {%s} is the 0-based slot number already", name, name)
-		}
-		if _, dup := o.vars[name]; dup {
-			return usagef("give each name once", "--slot-var %s: --var %s is the same name", name, name)
-		}
-		for _, sv := range o.slotVars {
-			if sv.name == name {
-				return usagef("give each name once", "--slot-var %s is given twice", name)
-			}
-		}
-		o.slotVars = append(o.slotVars, slotVar{name: name, values: strings.Split(list, ",")})
-	}
-	if _, dup := o.vars[slot0Name]; dup {
-		return usagef("pick another name", "--var %s: {%s} is the 0-based slot number", slot0Name, slot0Name)
-	}
-	if len(o.slotVars) == 0 {
-		return nil
-	}
-	first := o.slotVars[0]
-	if !r.c.IsSet("workers") {
-		o.workers = len(first.values)
-		o.workersSpec = strconv.Itoa(o.workers)
-	}
-	for _, sv := range o.slotVars {
-		if len(sv.values) != o.workers {
-			return usagef("give one value per slot, or set -n to the number of values",
-				"--slot-var %s has %d values for %d worker slots", sv.name, len(sv.values), o.workers)
-		}
-	}
-	return nil
-}
-
-// readDefaults reads --default NAME=VALUE: the value of a --json record's
-// top-level field NAME when it is missing, null or "".
-func (r *reader) readDefaults(o *options) error {
-	for _, v := range r.c.StringSlice("default") {
-		name, value, ok := strings.Cut(v, "=")
-		if !ok || name == "" {
-			return usagef("write --default NAME=VALUE (VALUE may be empty)", "--default %q has no NAME=", v)
-		}
-		if err := checkVarName(name); err != nil {
-			return err
-		}
-		if strings.Contains(name, ".") {
-			return usagef("name a top-level field", "--default %s: only a top-level field can have a default, not a path", name)
-		}
-		if _, dup := o.vars[name]; dup {
-			return usagef("drop one of them", "--default %s: --var %s is the same name, and the field would always win", name, name)
-		}
-		if prev, dup := o.defaults[name]; dup {
-			return usagef("give each name once", "--default %s is given twice (%q and %q)", name, prev, value)
-		}
-		if o.defaults == nil {
-			o.defaults = map[string]string{}
-		}
-		o.defaults[name] = value
 	}
 	return nil
 }
