@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"sync"
 	"syscall"
 
@@ -23,6 +24,19 @@ import (
 // outputBudget is the memory all jobs' captured output may take together
 // before it spills to a temporary file.
 const outputBudget = 32 << 20
+
+// memoryLimit is the heap size past which the garbage collector works
+// harder (runtime/debug.SetMemoryLimit): the output budget plus room for
+// everything else. Spooled output is garbage once written, so without it
+// the heap grows to twice its live size before a collection.
+const memoryLimit = outputBudget + 16<<20
+
+// limitMemory sets memoryLimit, unless GOMEMLIMIT chose one.
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
 
 // execute runs the jobs of o on b and writes their results. The error it
 // returns decides the exit code (run maps it): nil when every job
@@ -51,6 +65,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 			return exitWith(exitUsage, fmt.Errorf("--nice %d: %w", o.nice, err))
 		}
 	}
+	limitMemory()
 	giveUp := newGiveUp()
 	sw := newStdoutWriter(stdout, giveUp.done)
 	defer sw.Close()
@@ -83,6 +98,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Ungroup:    o.ungroup,
 		KeepOrder:  o.keepOrder,
 		Hold:       func() output.HeldBuffer { return sp.NewBuffer() },
+		Retried:    o.retries > 0,
 		Format:     o.format,
 		Values:     o.value,
 		FailValue:  o.failValue,
@@ -143,6 +159,8 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	w := output.New(out)
 	if o.lineBuffer || o.ungroup {
 		engine.Live = w.Live
+	} else if w.Passes() {
+		engine.Stream = w.Stream
 	}
 	if o.verbose {
 		engine.OnStart = w.Verbose

@@ -27,6 +27,11 @@ type Engine struct {
 	// Live, when set, gives the writers a job's output goes to while it runs
 	// (--line-buffer, --ungroup); output is then not captured.
 	Live func(j *job.Job, slot int) (stdout, stderr io.Writer)
+	// Stream, when set (and Live is not), gives the writers a job's output
+	// goes to in front of its spool buffers, r.Stdout and r.Stderr: the job
+	// first in output order may pass its output straight on rather than
+	// spool it (output.Writer.Stream).
+	Stream func(r *job.Result) (stdout, stderr io.Writer)
 	// OnStart is called before a job's process starts (-v).
 	OnStart func(r *job.Result)
 	// Drain, when closed, stops starting jobs while running ones finish
@@ -393,6 +398,9 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result, tn *turn) (retryabl
 	} else {
 		r.Stdout, r.Stderr = e.Spool.NewBuffer(), e.Spool.NewBuffer()
 		t.Stdout, t.Stderr = r.Stdout, r.Stderr
+		if e.Stream != nil {
+			t.Stdout, t.Stderr = e.Stream(r)
+		}
 	}
 	jobCtx, begin, stop := e.limit(ctx)
 	defer stop()

@@ -136,7 +136,7 @@ func (l *Joblog) Write(r *job.Result) {
 	b = append(b, '\t')
 	b = fmt.Appendf(b, "%10.3f", r.Duration.Seconds())
 	b = append(b, "\t0\t"...)
-	b = strconv.AppendInt(b, r.Stdout.Len(), 10)
+	b = strconv.AppendInt(b, r.Stdout.Len()+r.Passed, 10)
 	b = append(b, '\t')
 	b = strconv.AppendInt(b, int64(exitval), 10)
 	b = append(b, '\t')

@@ -81,6 +81,9 @@ func (w *Writer) writesOutput(r *job.Result) bool {
 	case w.opt.LineBuffer || w.opt.Ungroup:
 		return false // written while the job ran
 	}
+	if out, err := w.passedOn(r); out || err {
+		return false // passed straight on while the job ran
+	}
 	return r.Stdout.Len() > 0 || r.Stderr.Len() > 0
 }
 

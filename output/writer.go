@@ -64,6 +64,10 @@ type Options struct {
 	// has ended (live_order.go).
 	KeepOrder bool
 	Hold      func() HeldBuffer
+	// Retried says a failed job may run again (--retries): its output is
+	// then held until its last attempt, never passed straight on
+	// (passthrough.go).
+	Retried bool
 
 	Format Format
 	// Values adds each job's output as a value ("value") to its result
@@ -129,6 +133,9 @@ type Writer struct {
 	// outOrder and errOrder order --line-buffer output with -k; nil
 	// otherwise.
 	outOrder, errOrder *liveOrder
+	// pass lets the job first in output order write straight on
+	// (passthrough.go); nil when the output may not.
+	pass *passing
 
 	errOnce sync.Once
 	errMu   sync.Mutex
@@ -151,6 +158,10 @@ func New(opt Options) *Writer {
 	w.results = sink{w: opt.Results, name: "--results " + opt.ResultsPath, onError: w.fail}
 	if opt.LineBuffer && opt.KeepOrder && !opt.Unordered && opt.Hold != nil {
 		w.outOrder, w.errOrder = newLiveOrder(opt.Hold), newLiveOrder(opt.Hold)
+	}
+	if passes(opt) {
+		w.pass = &passing{next: max(opt.FirstSeq, 1), step: max(opt.SeqStep, 1),
+			waiting: make(map[int64]*passJob), passed: make(map[int64]*passJob)}
 	}
 	return w
 }
@@ -256,6 +267,7 @@ func (w *Writer) emit(r *job.Result) {
 	defer r.Release()
 	defer w.log(r)
 	defer w.advanceLive(r.Job.Seq)
+	defer w.passOn(r.Job.Seq)
 	gaveUp := w.givenUp(r)
 	if err := w.opt.Failed.Write(r); err != nil {
 		w.fail(err)
@@ -317,8 +329,13 @@ func (w *Writer) emit(r *job.Result) {
 		return
 	}
 	tag := w.tag(r.Job, r.Slot)
-	w.copied(r, copyTagged(&w.out, r.Stdout, w.tagFor(&w.out, tag), w.opt.Stop))
-	w.copied(r, copyTagged(&w.err, r.Stderr, w.tagFor(&w.err, tag), w.opt.Stop))
+	passedOut, passedErr := w.passedOn(r)
+	if !passedOut {
+		w.copied(r, copyTagged(&w.out, r.Stdout, w.tagFor(&w.out, tag), w.opt.Stop))
+	}
+	if !passedErr {
+		w.copied(r, copyTagged(&w.err, r.Stderr, w.tagFor(&w.err, tag), w.opt.Stop))
+	}
 }
 
 // copied handles the end of a copy of r's output: a copy that Stop cut

@@ -27,6 +27,10 @@ type Result struct {
 	// Stdout and Stderr hold the captured output; nil when output went
 	// straight through (--line-buffer, --ungroup).
 	Stdout, Stderr *spool.Buffer
+	// Passed counts the bytes of standard output that went straight on
+	// while the job ran, rather than into Stdout (output.Writer.Stream);
+	// Stdout.Len() + Passed is all it wrote.
+	Passed int64
 }
 
 // Reasons a job did not run or was stopped; they are the Err (wrapped) of
