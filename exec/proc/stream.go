@@ -13,7 +13,7 @@ import (
 // then killed with the job's process group, so it cannot hold the run.
 const DrainGrace = time.Second
 
-var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // Copy reads r to EOF into w. A failing w (a closed stdout) does not stop
 // the reading: the job must not block on a full pipe while pmap stops it.

@@ -234,7 +234,7 @@ func (b *Buffer) WriteTo(w io.Writer) (int64, error) {
 			k, err = w.Write(c.mem)
 			n = int64(k)
 		} else {
-			n, err = io.Copy(w, io.NewSectionReader(b.s.file, c.off, c.n))
+			n, err = copySpilled(w, b.s.file, c.off, c.n)
 		}
 		total += n
 		if err != nil {
@@ -265,6 +265,30 @@ func (b *Buffer) Release() {
 	b.s.release(b.inMemory, b.inFile)
 	*b = Buffer{s: b.s}
 }
+
+// readBackSize is the size of the reads of spilled output: large, so that
+// a spilled output goes out in a few large writes (and few system calls)
+// rather than io.Copy's 32 KiB pieces.
+const readBackSize = 1 << 20
+
+var readBackBufs = sync.Pool{New: func() any { b := make([]byte, readBackSize); return &b }}
+
+// copySpilled copies n bytes at off in f to w.
+func copySpilled(w io.Writer, f *os.File, off, n int64) (int64, error) {
+	bp := readBackBufs.Get().(*[]byte)
+	k, err := io.CopyBuffer(onlyWriter{w}, io.NewSectionReader(f, off, n), *bp)
+	if err == nil {
+		// Not after a failed write: a write given up (a second Ctrl-C)
+		// may still hold the buffer.
+		readBackBufs.Put(bp)
+	}
+	return k, err
+}
+
+// onlyWriter hides w's ReadFrom, so that io.CopyBuffer uses its buffer.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
 
 type sliceWriter struct{ buf []byte }
 
