@@ -98,7 +98,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Ungroup:    o.ungroup,
 		KeepOrder:  o.keepOrder,
 		Hold:       func() output.HeldBuffer { return sp.NewBuffer() },
-		Retried:    o.retries > 0,
+		Retried:    o.retries > 0 || len(o.hosts) > 0, // --ssh reruns a job off a failed host
 		Format:     o.format,
 		Values:     o.value,
 		FailValue:  o.failValue,

@@ -64,9 +64,9 @@ type Options struct {
 	// has ended (live_order.go).
 	KeepOrder bool
 	Hold      func() HeldBuffer
-	// Retried says a failed job may run again (--retries): its output is
-	// then held until its last attempt, never passed straight on
-	// (passthrough.go).
+	// Retried says a job may run again (--retries, or --ssh moving it off
+	// a failed host): its output is then held until its last attempt,
+	// never passed straight on (passthrough.go).
 	Retried bool
 
 	Format Format
