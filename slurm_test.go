@@ -15,11 +15,11 @@ import (
 
 // TestSlurm runs testdata/slurm/*.txtar against a real single-node Slurm
 // cluster on loopback (testdata/slurm/cluster.sh): the one named by
-// $PMAP_SLURM_CONF (.ci/run starts it), or one the test starts itself
+// $PMAPTEST_SLURM_CONF (.ci/run starts it), or one the test starts itself
 // when it runs as root with slurm-wlm and munge installed. Elsewhere it
 // skips, saying why.
 func TestSlurm(t *testing.T) {
-	conf := os.Getenv("PMAP_SLURM_CONF")
+	conf := os.Getenv("PMAPTEST_SLURM_CONF")
 	if conf == "" {
 		conf = startSlurm(t)
 	}
@@ -46,7 +46,7 @@ func TestSlurm(t *testing.T) {
 // and returns its slurm.conf; it skips when it cannot.
 func startSlurm(t *testing.T) string {
 	if os.Getuid() != 0 {
-		t.Skip("no Slurm: the test cluster needs root (or set PMAP_SLURM_CONF to a running one)")
+		t.Skip("no Slurm: the test cluster needs root (or set PMAPTEST_SLURM_CONF to a running one)")
 	}
 	for _, b := range []string{"srun", "salloc", "sbatch", "squeue", "scancel", "scontrol"} {
 		if _, err := osexec.LookPath(b); err != nil {

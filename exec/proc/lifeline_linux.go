@@ -200,9 +200,18 @@ func hasMarker(env []byte, marker string) bool {
 	return bytes.HasPrefix(env, []byte(marker)) || bytes.Contains(env, []byte("\x00"+marker))
 }
 
-// runBounded runs argv for the dead pmap, killing it after limit.
+// runBounded runs argv for the dead pmap, killing it after limit: it and
+// everything it started (a pipeline of squeue and scancel that a dead
+// slurmctld leaves waiting), which run in a process group of their own.
 func runBounded(argv []string, limit time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	_ = osexec.CommandContext(ctx, argv[0], argv[1:]...).Run()
+	cmd := osexec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	_ = cmd.Run()
+	if cmd.Process != nil {
+		_ = unix.Kill(-cmd.Process.Pid, unix.SIGKILL) // what outlived it
+	}
 }

@@ -2,6 +2,7 @@ package slurm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -134,6 +135,11 @@ func (s *Slurm) Run(ctx context.Context, t *job.Task) job.Outcome {
 // said on stderr.
 func (s *Slurm) judge(out job.Outcome, failure, report string) job.Outcome {
 	if out.Stopped {
+		if out.Status == job.StatusOK {
+			// srun exits 0 once the step it was told to stop is cancelled
+			// (Slurm kills the task): the job did not run to its end.
+			out.Status, out.Exit, out.Err = job.StatusError, -1, errors.New("slurm: the step was cancelled")
+		}
 		return out
 	}
 	switch {

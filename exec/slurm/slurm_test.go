@@ -87,6 +87,12 @@ func TestJudge(t *testing.T) {
 	if out.Status != job.StatusSignal {
 		t.Errorf("stopped: %+v", out)
 	}
+	// srun's exit 0 after pmap stopped it (its step cancelled, the task
+	// killed) is not a success either.
+	out = s.judge(job.Outcome{Status: job.StatusOK, Stopped: true}, "", "")
+	if out.Status == job.StatusOK || out.Err == nil || !out.Stopped {
+		t.Errorf("stopped, exit 0: %+v", out)
+	}
 }
 
 func TestWrap(t *testing.T) {
