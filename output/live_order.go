@@ -24,12 +24,15 @@ type HeldBuffer interface {
 // lines and the head moving on are ordered under one lock.
 type liveOrder struct {
 	head int64                // the job whose lines go out as they come
+	step int64                // from one job of the run to the next (--shard)
 	held map[int64]HeldBuffer // the later jobs' lines, by job number
 	hold func() HeldBuffer
 }
 
-func newLiveOrder(hold func() HeldBuffer) *liveOrder {
-	return &liveOrder{head: 1, held: make(map[int64]HeldBuffer), hold: hold}
+// newLiveOrder returns the liveOrder of a run whose jobs are first,
+// first+step, ... (1, 2, 3 ... but for a --shard).
+func newLiveOrder(hold func() HeldBuffer, first, step int64) *liveOrder {
+	return &liveOrder{head: first, step: step, held: make(map[int64]HeldBuffer), hold: hold}
 }
 
 // dest is where job seq's lines go now: the sink for the head, a buffer
@@ -52,7 +55,7 @@ func (o *liveOrder) advance(s *sink, done int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := o.release(s, done) // held only when a run's results have gaps
-	o.head = max(o.head, done+1)
+	o.head = max(o.head, done+o.step)
 	if e := o.release(s, o.head); err == nil {
 		err = e
 	}

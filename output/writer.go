@@ -157,7 +157,8 @@ func New(opt Options) *Writer {
 	w.err = sink{w: opt.Stderr}
 	w.results = sink{w: opt.Results, name: "--results " + opt.ResultsPath, onError: w.fail}
 	if opt.LineBuffer && opt.KeepOrder && !opt.Unordered && opt.Hold != nil {
-		w.outOrder, w.errOrder = newLiveOrder(opt.Hold), newLiveOrder(opt.Hold)
+		first, step := max(opt.FirstSeq, 1), max(opt.SeqStep, 1)
+		w.outOrder, w.errOrder = newLiveOrder(opt.Hold, first, step), newLiveOrder(opt.Hold, first, step)
 	}
 	if passes(opt) {
 		w.pass = &passing{next: max(opt.FirstSeq, 1), step: max(opt.SeqStep, 1),
