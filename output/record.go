@@ -193,25 +193,20 @@ func appendBase64(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendBase64s appends ss as a JSON array of base64 strings.
-func appendBase64s(b []byte, ss []string) []byte {
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendBase64(b, s)
-	}
-	return append(b, ']')
-}
+// appendStrings appends ss as a JSON array of strings.
+func appendStrings(b []byte, ss []string) []byte { return appendArray(b, ss, appendString) }
 
-func appendStrings(b []byte, ss []string) []byte {
+// appendBase64s appends ss as a JSON array of base64 strings.
+func appendBase64s(b []byte, ss []string) []byte { return appendArray(b, ss, appendBase64) }
+
+// appendArray appends ss as a JSON array, each element by appendOne.
+func appendArray(b []byte, ss []string, appendOne func([]byte, string) []byte) []byte {
 	b = append(b, '[')
 	for i, s := range ss {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = appendOne(b, s)
 	}
 	return append(b, ']')
 }
