@@ -47,6 +47,10 @@ type backend struct {
 	// against a --header before the first job (checkHeader).
 	fields []fieldTemplate
 
+	// bashFunc is the exported bash function the template names, or ""
+	// (bashfunc.go): looked for once, since the environment is scanned.
+	bashFunc string
+
 	persistent *worker.Persistent
 	remote     *remote.Remote
 	slurm      *slurm.Slurm
@@ -57,9 +61,11 @@ type backend struct {
 // that decides which backend runs the jobs. Nothing starts here; start
 // does that once the run begins.
 func newBackend(o *options) (*backend, error) {
+	fn := bashFunction(o, os.Environ())
 	b := &backend{
-		process: &process.Process{Shell: shellFor(o), TermSeq: o.termSeq},
-		workers: o.workers,
+		process:  &process.Process{Shell: shellFor(o, fn), TermSeq: o.termSeq},
+		workers:  o.workers,
+		bashFunc: fn,
 	}
 	var err error
 	if o.worker {
@@ -95,8 +101,8 @@ func newBackend(o *options) (*backend, error) {
 // templateMode is how --backend reads the command template: as shell code
 // or as an argv, and whether the in-process shell may run it. named says
 // whether records' fields are replacement strings in it (not in a worker
-// command, which sees no record).
-func templateMode(o *options, named bool) (shell, inprocess bool) {
+// command, which sees no record). bashFunc is bashFunction's answer.
+func templateMode(o *options, named bool, bashFunc string) (shell, inprocess bool) {
 	switch o.backend {
 	case backendShell:
 		return true, false
@@ -105,7 +111,7 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 	case backendExec:
 		return false, false
 	}
-	if bashFunction(o, os.Environ()) != "" {
+	if bashFunc != "" {
 		return true, false // bash, which knows the function (bashfunc.go)
 	}
 	shell = template.NeedsShell(o.words, template.Options{Named: named, Vars: o.vars, Remote: len(o.hosts) > 0})
@@ -116,7 +122,7 @@ func templateMode(o *options, named bool) (shell, inprocess bool) {
 // process or in the in-process shell, behind a launcher, or on remote
 // hosts.
 func (b *backend) useCommand(o *options) error {
-	shell, inprocess := templateMode(o, o.named())
+	shell, inprocess := templateMode(o, o.named(), b.bashFunc)
 	var opts template.Options
 	if len(o.words) > 0 {
 		mode := template.Exec
@@ -190,7 +196,7 @@ func (b *backend) useCommand(o *options) error {
 	case launcher != nil:
 		b.runner = &remote.Launched{Launcher: launcher, Runner: b.process}
 	case o.slurm:
-		s := &slurm.Slurm{Multi: o.multi(), Shell: o.shell, Wait: o.slurmWait,
+		s := &slurm.Slurm{Multi: o.multi(), Shell: b.process.Shell, Wait: o.slurmWait,
 			Alloc: o.alloc, Name: slurm.NewName(), Runner: b.process, ArgsHaveSrun: o.slurmLauncher}
 		if o.slurmArgs != "" {
 			flag := "--slurm-args"
@@ -257,7 +263,7 @@ func newInProcess(o *options, opts template.Options) (*inprocess.InProcess, erro
 // worker program, started once per slot; the record is a line on its
 // stdin.
 func (b *backend) useWorker(o *options) error {
-	shell, _ := templateMode(o, false)
+	shell, _ := templateMode(o, false, b.bashFunc)
 	mode := template.Exec
 	if shell {
 		mode = template.Shell
@@ -278,7 +284,7 @@ func (b *backend) useWorker(o *options) error {
 	if b.persistent.PerSlot, err = compilePerSlot(o, o.words, opts); err != nil {
 		return commandError("--worker", strings.Join(o.words, " "), err)
 	}
-	b.persistent.ShellPath, b.persistent.TermSeq = shellFor(o), o.termSeq
+	b.persistent.ShellPath, b.persistent.TermSeq = b.process.Shell, o.termSeq
 	b.persistent.Records = o.workerWindow
 	b.runner = b.persistent
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 )
@@ -52,10 +51,12 @@ func bashFunction(o *options, environ []string) string {
 	return ""
 }
 
-// shellFor returns the shell that runs shell jobs: bash when the template
-// names an exported bash function (bashFunction), else --shell.
-func shellFor(o *options) string {
-	if bashFunction(o, os.Environ()) != "" && !o.shellSet {
+// shellFor returns the shell that runs shell jobs on this machine or in
+// Slurm steps (srun passes the environment on): bash when the template
+// names an exported bash function (bashFunc, from bashFunction), else
+// --shell.
+func shellFor(o *options, bashFunc string) string {
+	if bashFunc != "" && !o.shellSet {
 		return "bash"
 	}
 	return o.shell

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -103,8 +104,14 @@ func (s *Slurm) Wrap(j *job.Job, slot int, cmd job.Command) (job.Command, error)
 	}
 	argv = append(argv, user...)
 	// The step first writes its ids on stderr (taken out again by
-	// stderrFilter), then becomes the job's command.
-	argv = append(argv, "sh", "-c", `printf '%s %s.%s\n' "$0" "$SLURM_JOB_ID" "$SLURM_STEP_ID" >&2; exec "$@"`, s.tag())
+	// stderrFilter), then becomes the job's command. It is bash when the
+	// job's shell is: dash drops the variables whose names are not shell
+	// names, which is how bash passes exported functions (BASH_FUNC_f%%).
+	wrapper := "sh"
+	if filepath.Base(s.Shell) == "bash" {
+		wrapper = s.Shell
+	}
+	argv = append(argv, wrapper, "-c", `printf '%s %s.%s\n' "$0" "$SLURM_JOB_ID" "$SLURM_STEP_ID" >&2; exec "$@"`, s.tag())
 	return job.Command{Argv: cmd.AppendWords(argv, s.Shell)}, nil
 }
 
