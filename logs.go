@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/pmap-dev/pmap/exec/job"
@@ -14,7 +12,7 @@ import (
 // and --joblog, and what --resume read from the joblog.
 type runLogs struct {
 	// skip reports the jobs --resume skips; nil without --resume.
-	skip    func(cmd job.Command) bool
+	skip    func(cmd job.Command) (ran, failed bool)
 	closers []func() error
 }
 
@@ -56,9 +54,9 @@ func openLogs(o *options, out *output.Options) (logs *runLogs, err error) {
 		}
 	}
 	if o.results != "" {
-		f, err := os.Create(o.results)
+		f, err := output.OpenResults(o.results, o.resume)
 		if err != nil {
-			return logs, fmt.Errorf("--results: %w", err)
+			return logs, err
 		}
 		bw := bufio.NewWriter(f)
 		out.Results, out.ResultsPath = bw, o.results

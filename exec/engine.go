@@ -50,9 +50,9 @@ type Engine struct {
 	RetryDelay time.Duration
 	// Halt stops the run on a condition (--halt).
 	Halt Halt
-	// Skip reports whether a job with this command already ran (--resume);
-	// it is asked once per job.
-	Skip func(cmd job.Command) bool
+	// Skip reports whether a job with this command already ran (--resume),
+	// and whether it failed then; it is asked once per job.
+	Skip func(cmd job.Command) (ran, failed bool)
 	// Throttle, when set, is called before each job starts and returns when
 	// it may start (--delay, --load, --memfree); it returns early with
 	// ctx's error.
@@ -340,9 +340,14 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int, tn *turn) *job.R
 		e.ended(r, false)
 		return e.finish(r)
 	}
-	if e.Skip != nil && e.Skip(cmd) {
-		r.Status, r.Err = job.StatusSkipped, job.ErrResumed
-		return r
+	if e.Skip != nil {
+		if ran, failed := e.Skip(cmd); ran {
+			r.Status, r.Err = job.StatusSkipped, job.ErrResumed
+			if failed {
+				r.Err = fmt.Errorf("%w; %w", job.ErrResumed, job.ErrFailedEarlier)
+			}
+			return r
+		}
 	}
 	if !e.begin(r) {
 		// The policy was met while this job waited for its slot: it

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -50,7 +51,7 @@ func OpenFailed(path, delim string, sources int) (*Failed, error) {
 // WriteError) when the file could not be written; nothing more is written
 // after one.
 func (fw *Failed) Write(r *job.Result) error {
-	if fw == nil || fw.err != nil || !r.Failed() {
+	if fw == nil || fw.err != nil || !(r.Failed() || errors.Is(r.Err, job.ErrFailedEarlier)) {
 		return nil
 	}
 	for i := range r.Job.Records {

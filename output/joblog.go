@@ -243,18 +243,21 @@ func decodeJoblogCommand(col string) (string, error) {
 
 // Resume is what a joblog says already ran, for --resume and --resume-failed.
 type Resume struct {
-	mu     sync.Mutex
-	counts map[string]int // command (decoded) -> runs still to skip
+	mu sync.Mutex
+	// runs maps a command (decoded) to its logged runs still to skip, in
+	// the log's order: whether each failed.
+	runs map[string][]bool
 }
 
 // ReadResume reads the joblog at path. With failedToo (--resume-failed),
 // jobs that failed are run again; otherwise every logged job is skipped. A
 // missing file means nothing ran yet.
 func ReadResume(path string, failedToo bool) (*Resume, error) {
-	r := &Resume{counts: map[string]int{}}
+	r := &Resume{runs: map[string][]bool{}}
 	err := readJoblog(path, func(exitval, signal int, cmd string) {
-		if !failedToo || (exitval == 0 && signal == 0) {
-			r.counts[cmd]++
+		failed := exitval != 0 || signal != 0
+		if !failedToo || !failed {
+			r.runs[cmd] = append(r.runs[cmd], failed)
 		}
 	})
 	if err != nil {
@@ -331,14 +334,18 @@ func readJoblog(path string, line func(exitval, signal int, cmd string)) error {
 }
 
 // Skip reports whether a job with cmd already ran, using up one logged run
-// (a command logged twice skips two jobs). Workers call it concurrently.
-func (r *Resume) Skip(cmd job.Command) bool {
+// (a command logged twice skips two jobs), and whether that run failed.
+// Workers call it concurrently.
+func (r *Resume) Skip(cmd job.Command) (ran, failed bool) {
 	key := cmd.String()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.counts[key] > 0 {
-		r.counts[key]--
-		return true
+	runs := r.runs[key]
+	if len(runs) == 0 {
+		return false, false
 	}
-	return false
+	// The latest run first: a job that failed and then succeeded under
+	// --resume-failed is logged twice, and it is the success that counts.
+	r.runs[key] = runs[:len(runs)-1]
+	return true, runs[len(runs)-1]
 }

@@ -276,7 +276,9 @@ func (w *Writer) emit(r *job.Result) {
 	if err := w.opt.ResultsDir.Write(r); err != nil {
 		w.fail(err)
 	}
-	if w.opt.Results != nil {
+	// A job --resume skipped has its record in the file from the run
+	// that ran it (OpenResults appends when resuming).
+	if w.opt.Results != nil && !errors.Is(r.Err, job.ErrResumed) {
 		var err error
 		if w.record, err = w.writeRecord(&w.results, r, true, w.record, "\n"); err != nil {
 			w.fail(readError(r, err))

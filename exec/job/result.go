@@ -46,6 +46,10 @@ var (
 	// ErrResumed: the joblog shows the job already ran (--resume). It is not
 	// a failure.
 	ErrResumed = errors.New("already ran (--resume)")
+	// ErrFailedEarlier comes with ErrResumed when the job failed in the run
+	// that logged it: --failed lists it again, so that the file still names
+	// every failure after a resumed run.
+	ErrFailedEarlier = errors.New("it failed then (--resume-failed runs it again)")
 	// ErrDuplicateKey: an earlier job has the job's key, in output keyed
 	// by name (--format map, object). The job does not run, and keyed
 	// output leaves it out, since its key is taken.
