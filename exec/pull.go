@@ -28,10 +28,13 @@ type puller struct {
 	e     *Engine
 	ctx   context.Context // the run's context (a stop cancels it)
 	queue <-chan *job.Job
-	// first[k] is closed once slot k has taken its first job (or found
-	// none): slot k+1 takes its first after it, and no slot takes its
-	// second before the last slot has taken its first.
-	first []chan struct{}
+	// Slot k+1 starts once slot k has taken its first job, so that a run
+	// of few jobs starts few goroutines whatever the worker count, and
+	// allFirst is closed once the last slot has taken its first (or a
+	// slot found none): no slot takes its second job before.
+	allFirst chan struct{}
+	allOnce  sync.Once
+	wg       sync.WaitGroup
 
 	mu     sync.Mutex
 	taken  *sync.Cond // signalled as taking falls to 0, on mu
@@ -43,23 +46,12 @@ type puller struct {
 // pull runs the jobs of queue, as Run's loop would; held and readErr are
 // the reader's, read once it has ended.
 func (e *Engine) pull(ctx, runCtx context.Context, queue <-chan *job.Job, held **job.Job, readErr *error, results chan<- *job.Result) error {
-	p := &puller{e: e, ctx: ctx, queue: queue, first: make([]chan struct{}, e.Workers+1)}
+	p := &puller{e: e, ctx: ctx, queue: queue, allFirst: make(chan struct{})}
 	p.taken = sync.NewCond(&p.mu)
-	for k := range p.first {
-		p.first[k] = make(chan struct{})
-	}
-	close(p.first[0])
-	var wg sync.WaitGroup
-	for slot := 1; slot <= e.Workers; slot++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p.slot(runCtx, slot, results)
-		}()
-	}
+	p.start(runCtx, 1, results)
 	ended := make(chan struct{})
 	go func() {
-		wg.Wait()
+		p.wg.Wait()
 		close(ended)
 	}()
 	select {
@@ -94,18 +86,30 @@ func (p *puller) halt() []*job.Job {
 	return left
 }
 
+// start starts slot's goroutine.
+func (p *puller) start(ctx context.Context, slot int, results chan<- *job.Result) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.slot(ctx, slot, results)
+	}()
+}
+
 // slot runs the jobs slot takes, on one goroutine, until the queue ends
 // or the run stops.
 func (p *puller) slot(ctx context.Context, slot int, results chan<- *job.Result) {
 	e := p.e
-	<-p.first[slot-1]
 	for n := 0; ; n++ {
 		if n == 1 {
-			<-p.first[e.Workers] // every slot has had its first
+			<-p.allFirst
 		}
 		j, ok := p.take()
 		if n == 0 {
-			close(p.first[slot])
+			if ok && slot < e.Workers {
+				p.start(ctx, slot+1, results)
+			} else {
+				p.allOnce.Do(func() { close(p.allFirst) })
+			}
 		}
 		if !ok {
 			return

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
@@ -141,5 +143,36 @@ func BenchmarkEngineShortJobs(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	}
+}
+
+// A run of few jobs starts few goroutines whatever the worker count (-j
+// 100000 over 3 records): a slot starts once the slot before it has a job.
+func TestPullStartsSlotsAsJobsCome(t *testing.T) {
+	before := runtime.NumGoroutine()
+	started := make(chan int64, 3)
+	e := &Engine{Workers: 100000, Expand: &job.Expander{}, Spool: spool.New(1<<20, ""),
+		Runner: runnerFunc(func(ctx context.Context, task *job.Task) job.Outcome {
+			started <- task.Job.Seq
+			return job.Outcome{Status: job.StatusOK}
+		})}
+	// The input blocks after 3 records: every slot started waits for a
+	// job.
+	in := &blockingBlocks{n: 3, blocked: make(chan struct{}), end: make(chan struct{})}
+	results := make(chan *job.Result, 10)
+	done := make(chan error, 1)
+	go func() { done <- e.Run(context.Background(), NewPipeJobSource(in), results) }()
+	for range 3 {
+		<-started
+	}
+	<-in.blocked
+	time.Sleep(100 * time.Millisecond) // slots started at once would be counted
+	n := runtime.NumGoroutine() - before
+	close(in.end)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n > 50 {
+		t.Fatalf("%d goroutines more while 3 jobs had come, want a few", n)
 	}
 }
