@@ -149,6 +149,14 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			e.mu.Lock()
 			e.stats.read++
 			e.mu.Unlock()
+			// A send with room needs no select over the stops (which
+			// costs more than a short job's hand-off); a stop is seen
+			// at the top of the loop, or by the jobs' reader.
+			select {
+			case queue <- j:
+				continue
+			default:
+			}
 			select {
 			case queue <- j:
 			case <-ctx.Done():
@@ -160,6 +168,10 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			}
 		}
 	}()
+
+	if e.pulls() {
+		return e.pull(ctx, runCtx, queue, &held, &readErr, results)
+	}
 
 	// Free slots, lowest first at the start: job 1 runs on slot 1, as in
 	// GNU parallel, and a slot is reused only once its job has ended. A

@@ -126,16 +126,31 @@ func (s *JobSource) next() (*job.Job, error) {
 		recs, err = s.nextN()
 	default:
 		var r input.Record
-		r, err = s.src.Next()
-		if err == nil {
-			recs = []input.Record{r}
+		if r, err = s.src.Next(); err != nil {
+			return nil, err
 		}
+		// A job of one record, the most common, is one allocation.
+		one := &oneRecordJob{rec: [1]input.Record{r}}
+		one.j.Records = one.rec[:]
+		return s.finish(&one.j)
 	}
 	if err != nil {
 		return nil, err
 	}
+	return s.finish(&job.Job{Records: recs, Stdin: stdin, StdinPart: part})
+}
+
+// oneRecordJob is a job with its record beside it.
+type oneRecordJob struct {
+	j   job.Job
+	rec [1]input.Record
+}
+
+// finish numbers j, the next job, and checks its records and key.
+func (s *JobSource) finish(j *job.Job) (*job.Job, error) {
+	recs := j.Records
 	s.seq++
-	j := &job.Job{Seq: s.seq, Records: recs, Stdin: stdin, StdinPart: part}
+	j.Seq = s.seq
 	for i := range recs {
 		r := &recs[i]
 		if r.Err != nil {

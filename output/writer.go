@@ -198,7 +198,16 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 	next, step := max(w.opt.FirstSeq, 1), max(w.opt.SeqStep, 1)
 	w.opt.Progress.Start()
 	defer w.opt.Progress.Stop()
-	for r := range results {
+	var pace flushPacer
+	defer pace.stop()
+	for {
+		r, ok := w.next(results, &pace)
+		if !ok {
+			break
+		}
+		if r == nil {
+			continue // a flush was due
+		}
 		w.Summary.Add(r)
 		w.opt.Progress.Add(r)
 		if w.opt.Unordered {
@@ -215,8 +224,9 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 				next += step
 			}
 		}
-		if len(results) == 0 {
+		if len(results) == 0 && pace.idle() {
 			w.flush()
+			pace.flushed()
 		}
 	}
 	for len(pending) > 0 {
@@ -239,6 +249,29 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 		w.endValues()
 	}
 	w.flush()
+}
+
+// next returns the next result, or nil after a flush that pace had put
+// off, and false once results is closed.
+func (w *Writer) next(results <-chan *job.Result, pace *flushPacer) (*job.Result, bool) {
+	if pace.C == nil {
+		r, ok := <-results
+		return r, ok
+	}
+	select {
+	case r, ok := <-results:
+		return r, ok
+	default:
+	}
+	select {
+	case r, ok := <-results:
+		return r, ok
+	case <-pace.C:
+		pace.C = nil
+		w.flush()
+		pace.flushed()
+		return nil, true
+	}
 }
 
 func (w *Writer) flush() {

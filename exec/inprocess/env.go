@@ -94,10 +94,15 @@ func varName(i int, array bool) string {
 // job's PMAP_SEQ, PMAP_SLOT and PMAP_KEY (exported, so external commands
 // get them) and the template's variables (not exported).
 type slotEnv struct {
-	base           *baseEnv
-	seq, slot, key string
-	vals           template.Values
-	args           []string // template.ArgsVar
+	base      *baseEnv
+	slot, key string
+	// seq is the job's number as PMAP_SEQ, made from seqNum when first
+	// read (seqString): few jobs read it, and formatting it costs an
+	// allocation per job.
+	seq    string
+	seqNum int64
+	vals   template.Values
+	args   []string // template.ArgsVar
 	// quiet makes Each list nothing: set for a program whose only
 	// listing of the environment is the copy the interpreter makes into
 	// Runner.Vars when it returns, which pmap never reads (see quietEnv).
@@ -117,7 +122,7 @@ func local(s string) expand.Variable {
 func (e *slotEnv) Get(name string) expand.Variable {
 	switch name {
 	case "PMAP_SEQ":
-		return exported(e.seq)
+		return exported(e.seqString())
 	case "PMAP_SLOT":
 		return exported(e.slot)
 	case "PMAP_KEY":
@@ -142,6 +147,24 @@ func (e *slotEnv) Get(name string) expand.Variable {
 		return expand.Variable{}
 	}
 	return e.base.vars[name]
+}
+
+// seqString returns PMAP_SEQ. A job whose program runs on more than one
+// goroutine has it made before it starts (setSeq), as they all read it.
+func (e *slotEnv) seqString() string {
+	if e.seq == "" {
+		e.seq = strconv.FormatInt(e.seqNum, 10)
+	}
+	return e.seq
+}
+
+// setSeq sets the job's number; eager makes PMAP_SEQ now, for a program
+// that reads the environment from several goroutines.
+func (e *slotEnv) setSeq(seq int64, eager bool) {
+	e.seq, e.seqNum = "", seq
+	if eager {
+		e.seqString()
+	}
 }
 
 // varIndex parses the decimal index of a value variable without
@@ -170,7 +193,7 @@ func (e *slotEnv) Each(f func(name string, vr expand.Variable) bool) {
 			return
 		}
 	}
-	if !f("PMAP_SEQ", exported(e.seq)) || !f("PMAP_SLOT", exported(e.slot)) || !f("PMAP_KEY", exported(e.key)) {
+	if !f("PMAP_SEQ", exported(e.seqString())) || !f("PMAP_SLOT", exported(e.slot)) || !f("PMAP_KEY", exported(e.key)) {
 		return
 	}
 	if !f(template.ArgsVar, expand.Variable{Set: true, Kind: expand.Indexed, List: e.args}) {
@@ -229,7 +252,7 @@ func (e *slotEnv) environ(env expand.Environ) []string {
 	if !changed {
 		list := make([]string, len(e.base.list), len(e.base.list)+3)
 		copy(list, e.base.list)
-		return append(list, "PMAP_SEQ="+e.seq, "PMAP_SLOT="+e.slot, "PMAP_KEY="+e.key)
+		return append(list, "PMAP_SEQ="+e.seqString(), "PMAP_SLOT="+e.slot, "PMAP_KEY="+e.key)
 	}
 	// Later entries win; an unset or unexported one removes an earlier.
 	var list []string

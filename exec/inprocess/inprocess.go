@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -236,7 +235,8 @@ func (ip *InProcess) runJob(s *slot, ctx context.Context, t *job.Task) job.Outco
 	if err != nil {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: err}
 	}
-	env.seq = strconv.FormatInt(t.Job.Seq, 10)
+	// A quiet program runs on one goroutine (see quietEnv).
+	env.setSeq(t.Job.Seq, !ip.quiet)
 	env.key = t.Job.Key
 
 	r := s.runner

@@ -375,3 +375,28 @@ func assertGone(t *testing.T, pids []string) {
 		}
 	}
 }
+
+// Each job of a slot sees its own PMAP_SEQ, which a program on one
+// goroutine formats when it first reads it and a pipeline before it
+// starts: in the shell, in a pipeline and in an external command.
+func TestInProcessSeqPerJob(t *testing.T) {
+	for _, tmpl := range []string{
+		`printf '%s,' "$PMAP_SEQ" {#}; sh -c 'printf "%s," "$PMAP_SEQ"'`,
+		`printf '%s,' "$PMAP_SEQ" {#} | cat; sh -c 'printf "%s," "$PMAP_SEQ"' | cat`,
+		`test {} = skip || printf '%s,' "$PMAP_SEQ"; printf '%s,' {#}; env | grep '^PMAP_SEQ=' | tr '\n' ,`,
+	} {
+		ip := newIP(t, []string{tmpl}, template.Options{}, false)
+		for seq := int64(98); seq <= 103; seq++ {
+			s := strconv.FormatInt(seq, 10)
+			out, stderr, o := runIP(t, ip, "", &job.Job{Seq: seq, Key: "k", Records: []input.Record{{Raw: "x"}}}, 1)
+			want := s + "," + s + "," + s + ","
+			if strings.Contains(tmpl, "env") {
+				want = s + "," + s + ",PMAP_SEQ=" + s + ","
+			}
+			if o.Status != job.StatusOK || out != want {
+				t.Errorf("%q job %d: got %q %+v (stderr %q), want %q", tmpl, seq, out, o, stderr, want)
+			}
+		}
+		ip.Close()
+	}
+}
