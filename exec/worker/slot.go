@@ -60,7 +60,19 @@ type pending struct {
 	start, end int64
 	out        job.Outcome
 	w          *worker
-	done       chan struct{} // closed once out is set
+	done       chan struct{} // closed once out is set; nil in a batch
+
+	// batch is the batch the record belongs to (RunBatch), nil for a
+	// job of its own; idx is its index there, attempts counts its
+	// attempts so far (from 1), begunAt is when its turn came (with a
+	// batch timeout), timedOut is set once it ran past it, and partial
+	// is what it wrote of an answer when it failed.
+	batch    *batch
+	idx      int
+	attempts int
+	begunAt  time.Time
+	timedOut bool
+	partial  []byte
 }
 
 // pendState is where a pending record is.
@@ -119,8 +131,20 @@ func notStarted(ctx context.Context) job.Outcome {
 	return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 }
 
-// resolve gives e its outcome and wakes its job; s.mu is held.
+// resolve gives e its outcome and wakes its job; s.mu is held. A record
+// of a batch tells the batch's output when it failed (an answer was
+// given as it came).
 func (s *slot) resolve(e *pending, o job.Outcome) {
+	if bt := e.batch; bt != nil {
+		e.state, e.w = resolved, nil
+		if o.Status != job.StatusOK {
+			o.Retried = e.attempts - 1
+			bt.out.Failed(e.idx, o, e.partial)
+			e.partial = nil
+		}
+		bt.resolved()
+		return
+	}
 	e.out, e.state, e.w = o, resolved, nil
 	close(e.done)
 }
@@ -135,6 +159,10 @@ func (s *slot) beginHead(w *worker) {
 		h.begun = true
 		if h.begin != nil {
 			h.begin()
+		}
+		if h.batch != nil && h.batch.timeout > 0 {
+			h.begunAt = time.Now()
+			s.armClock(w, h.batch.timeout)
 		}
 	}
 }
@@ -184,7 +212,10 @@ func (s *slot) write() {
 		}
 		w := s.w
 		buf := s.buf[:0]
-		for _, e := range s.queue {
+		// The window bounds what the worker holds: a batch queues more
+		// records than that at once.
+		n := min(len(s.queue), s.p.Window()-len(w.inflight))
+		for _, e := range s.queue[:n] {
 			e.state, e.w = sent, w
 			e.start = w.queued
 			buf = append(buf, e.rec...)
@@ -193,8 +224,9 @@ func (s *slot) write() {
 			e.end = w.queued
 			w.inflight = append(w.inflight, e)
 		}
-		clear(s.queue)
-		s.queue = s.queue[:0]
+		rest := copy(s.queue, s.queue[n:])
+		clear(s.queue[rest:])
+		s.queue = s.queue[:rest]
 		s.beginHead(w)
 		w.ready.Signal()
 		// The write runs without s.mu, so that answers are read and new
@@ -245,10 +277,25 @@ func (s *slot) read(w *worker) {
 		s.mu.Unlock()
 		var line []byte
 		line, err = w.br.ReadSlice('\n')
-		if len(line) > 0 {
-			_, _ = e.stdout.Write(line)
+		if e.batch == nil {
+			if len(line) > 0 {
+				_, _ = e.stdout.Write(line)
+			}
+		} else if err != nil || len(w.part) > 0 {
+			// An answer longer than the buffer is kept whole until it
+			// ends: a record of a batch gives it in one piece, and one
+			// that fails gives what it had as its own.
+			w.part = append(w.part, line...)
+			line = w.part
 		}
 		if err == nil {
+			if e.batch != nil {
+				e.batch.out.Answer(e.idx, line)
+				w.part = w.part[:0]
+				if cap(w.part) > maxKeptBatch {
+					w.part = nil
+				}
+			}
 			s.mu.Lock()
 			w.inflight[0] = nil
 			w.inflight = w.inflight[1:]
@@ -315,33 +362,49 @@ func (s *slot) broke(w *worker) {
 	var back []*pending
 	for i, e := range w.inflight {
 		read := e.start < readTo
+		var o job.Outcome
 		switch {
 		case e.ctx.Err() != nil:
-			s.resolve(e, stopped)
+			o = stopped
+		case e.timedOut:
+			o = stopped
+			o.Stopped, o.Err = true, fmt.Errorf("%w after %v", job.ErrTimeout, e.batch.timeout)
 		case stopping && read:
-			o := died
+			o = died
 			o.Exit, o.Signal = -1, stopped.Signal
 			o.Err = fmt.Errorf("worker %d was stopped while it held the record (a record before it was stopped)", s.n)
-			s.resolve(e, o)
 		case read:
 			s.unread = 0
-			o := died
+			o = died
 			o.Err = fmt.Errorf("worker %d %s", s.n, reason)
-			s.resolve(e, o)
 		case i == 0 && w.answered == 0 && !stopping:
 			s.unread++
-			o := died
+			o = died
 			o.Err = fmt.Errorf("worker %d %s (before reading the record)", s.n, reason)
 			if s.unread > s.p.Restarts {
 				o.Abort = s.p.givingUp(s.n, s.unread, reason)
 				s.gaveUp = true
 			}
-			s.resolve(e, o)
 		default:
 			e.state, e.w = queued, nil
 			back = append(back, e)
+			continue
 		}
+		if e.batch != nil && e.batch.again(e, o) {
+			// Retried in place, ahead of the records behind it, which
+			// keeps the batch's answers in order.
+			e.attempts++
+			e.state, e.w, e.begun, e.timedOut = queued, nil, false, false
+			back = append(back, e)
+			continue
+		}
+		if i == 0 && e.batch != nil && len(w.part) > 0 {
+			e.partial = w.part
+			w.part = nil
+		}
+		s.resolve(e, o)
 	}
+	w.part = nil
 	w.inflight = nil
 	if len(back) > 0 {
 		s.queue = append(back, s.queue...)
