@@ -372,3 +372,47 @@ func BenchmarkWorkerCatWindow(b *testing.B) {
 	}
 	wg.Wait()
 }
+
+// countOut is a job.BatchOut that counts answers and failures.
+type countOut struct{ answers, failed int }
+
+func (c *countOut) Answer(int, []byte)              { c.answers++ }
+func (c *countOut) Failed(int, job.Outcome, []byte) { c.failed++ }
+
+// BenchmarkWorkerCatBatch runs blocks of records on one cat worker
+// (RunBatch), two blocks in flight as the scheduler's batch path keeps
+// them: the backend's cost per record there, beside BenchmarkWorkerCatWindow.
+func BenchmarkWorkerCatBatch(b *testing.B) {
+	tpl, err := template.Compile([]string{"cat"}, template.Options{NoAppend: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := NewPersistent(tpl, false, 3)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const block = 256
+	recs := make([]string, block)
+	for i := range recs {
+		recs[i] = "12345"
+	}
+	b.ReportAllocs()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for next.Add(block) <= int64(b.N)+block-1 {
+				out := &countOut{}
+				p.RunBatch(ctx, &job.Batch{Slot: 1, Records: recs, Out: out})
+				if out.answers != block {
+					b.Error(out.answers, out.failed)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
