@@ -167,6 +167,11 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			e.mu.Unlock()
 			select {
 			case queue <- j:
+				continue // room in the queue: no need to watch the stops
+			default:
+			}
+			select {
+			case queue <- j:
 			case <-ctx.Done():
 				held = j
 				return

@@ -180,14 +180,13 @@ func (s *slot) write() {
 		if s.closed {
 			return
 		}
-		// A record whose job was stopped while queued is not sent.
-		s.queue = slices.DeleteFunc(s.queue, func(e *pending) bool {
-			if e.ctx.Err() != nil {
-				s.resolve(e, notStarted(e.ctx))
-				return true
-			}
-			return false
-		})
+		// A record whose job was stopped while queued is not sent (the
+		// ones about to be sent are looked at below).
+		for len(s.queue) > 0 && s.queue[0].ctx.Err() != nil {
+			s.resolve(s.queue[0], notStarted(s.queue[0].ctx))
+			s.queue[0] = nil
+			s.queue = s.queue[1:]
+		}
 		if len(s.queue) == 0 {
 			continue
 		}
@@ -213,9 +212,16 @@ func (s *slot) write() {
 		w := s.w
 		buf := s.buf[:0]
 		// The window bounds what the worker holds: a batch queues more
-		// records than that at once.
-		n := min(len(s.queue), s.p.Window()-len(w.inflight))
-		for _, e := range s.queue[:n] {
+		// records than that at once. Only the records taken are looked
+		// at: a stopped one is resolved rather than sent.
+		room, n := s.p.Window()-len(w.inflight), 0
+		for ; n < len(s.queue) && room > 0; n++ {
+			e := s.queue[n]
+			if e.ctx.Err() != nil {
+				s.resolve(e, notStarted(e.ctx))
+				continue
+			}
+			room--
 			e.state, e.w = sent, w
 			e.start = w.queued
 			buf = append(buf, e.rec...)
@@ -227,6 +233,9 @@ func (s *slot) write() {
 		rest := copy(s.queue, s.queue[n:])
 		clear(s.queue[rest:])
 		s.queue = s.queue[:rest]
+		if len(buf) == 0 {
+			continue // every record taken had been stopped
+		}
 		s.beginHead(w)
 		w.ready.Signal()
 		// The write runs without s.mu, so that answers are read and new
