@@ -52,7 +52,8 @@ func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 	s.mu.Lock()
 	for i, rec := range b.Records {
 		e := &pend[i]
-		*e = pending{rec: rec, ctx: ctx, batch: bt, idx: i, attempts: 1}
+		// Field by field: the array is new, and zero already.
+		e.rec, e.ctx, e.batch, e.idx, e.attempts = rec, ctx, bt, i, 1
 		switch {
 		case strings.IndexByte(rec, '\n') >= 0:
 			bt.out.Failed(i, job.Outcome{Status: job.StatusError, Exit: -1, Err: errNewline}, nil)

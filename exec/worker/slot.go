@@ -58,9 +58,9 @@ type pending struct {
 	// start and end are the offsets of the record's line in what was
 	// written to its worker's stdin.
 	start, end int64
-	out        job.Outcome
 	w          *worker
-	done       chan struct{} // closed once out is set; nil in a batch
+	// own is the job of its own the record is (Run); nil in a batch.
+	own *single
 
 	// batch is the batch the record belongs to (RunBatch), nil for a
 	// job of its own; idx is its index there, attempts counts its
@@ -73,6 +73,15 @@ type pending struct {
 	begunAt  time.Time
 	timedOut bool
 	partial  []byte
+}
+
+// single is a record sent as a job of its own (Run): its pending entry,
+// and the outcome its job waits for. A batch's records need neither, and
+// are smaller without them.
+type single struct {
+	pending
+	out  job.Outcome
+	done chan struct{} // closed once out is set
 }
 
 // pendState is where a pending record is.
@@ -100,7 +109,9 @@ func newSlot(p *Persistent, n int) *slot {
 // stop (ctx) drops a record not yet sent, and stops the worker that holds
 // it.
 func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome {
-	e := &pending{rec: rec, ctx: ctx, stdout: t.Stdout, begin: t.Begin, done: make(chan struct{})}
+	one := &single{done: make(chan struct{})}
+	one.pending = pending{rec: rec, ctx: ctx, stdout: t.Stdout, begin: t.Begin, own: one}
+	e := &one.pending
 	s.mu.Lock()
 	s.queue = append(s.queue, e)
 	s.more.Signal()
@@ -109,8 +120,8 @@ func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome 
 		t.Queued()
 	}
 	select {
-	case <-e.done:
-		return e.out
+	case <-one.done:
+		return one.out
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
@@ -122,8 +133,8 @@ func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome 
 		e.w.halt()
 	}
 	s.mu.Unlock()
-	<-e.done
-	return e.out
+	<-one.done
+	return one.out
 }
 
 // notStarted is the outcome of a record stopped before it was sent.
@@ -145,8 +156,9 @@ func (s *slot) resolve(e *pending, o job.Outcome) {
 		bt.resolved()
 		return
 	}
-	e.out, e.state, e.w = o, resolved, nil
-	close(e.done)
+	e.state, e.w = resolved, nil
+	e.own.out = o
+	close(e.own.done)
 }
 
 // beginHead starts the clock of the worker's oldest unanswered record:
