@@ -88,8 +88,13 @@ func (e *Engine) runBlock(ctx context.Context, b job.Batcher, jobs []*job.Job, s
 	tn.wait()
 	o.start = time.Now()
 	if drained(e.halted) {
-		// The run was aborted while the block waited for its turn.
-		for _, j := range jobs {
+		// The run was aborted while the block waited for its turn: a job
+		// that could not run says why, as on the per-job path.
+		for i, j := range jobs {
+			if r, ok := o.fails[i]; ok {
+				results <- r
+				continue
+			}
 			results <- e.skipped(j)
 		}
 		return
