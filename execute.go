@@ -143,7 +143,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	defer b.close()
 	engine.Runner = b.runner
-	engine.Batch = batches(o, b)
+	if engine.Batch = batches(o, b); engine.Batch {
+		batchGC()
+	}
 	if th := throttle(o, drain); th != nil {
 		if err := th.Check(); err != nil {
 			return exitWith(exitUsage, err)
@@ -351,4 +353,20 @@ func batches(o *options, b *backend) bool {
 		o.halt.Kind == exec.HaltNever && o.timeout.Percent == 0 && o.retryDelay == 0 &&
 		o.delay == 0 && o.load == 0 && o.memFree == 0 &&
 		!o.pipe && o.maxArgs <= 1 && !o.xargs && !o.noArgs
+}
+
+// batchGCPercent is the garbage collector's target (GOGC) on the batch
+// path: its live heap is a few blocks of records, and what a record
+// allocates is garbage once its answer is copied, so at the default of 100
+// the collector runs every few thousand records. Through 2 cat workers and
+// 200,000 records (5 alternating runs), 200 takes a quarter less time and
+// CPU than 100 (0.17 s against 0.23 s) for about 2 MiB more peak RSS; the
+// memory limit (limitMemory) still bounds the heap.
+const batchGCPercent = 200
+
+// batchGC sets batchGCPercent, unless GOGC chose a target.
+func batchGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(batchGCPercent)
+	}
 }
