@@ -108,18 +108,6 @@ func (w *Writer) lose(r *job.Result, err error) bool {
 	return true
 }
 
-// lostJobs is r as failures for --failed: r, or each job of a block.
-func lostJobs(r *job.Result) []*job.Result {
-	if r.Batch == nil {
-		return []*job.Result{r}
-	}
-	rs := make([]*job.Result, len(r.Batch))
-	for i, j := range r.Batch {
-		rs[i] = &job.Result{Job: j, Slot: r.Slot, Status: r.Status, Exit: -1, Err: r.Err}
-	}
-	return rs
-}
-
 // writeFailed writes r to --failed when it failed: each job of a block
 // that was lost (lose).
 func (w *Writer) writeFailed(r *job.Result) error {
