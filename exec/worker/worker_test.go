@@ -261,6 +261,12 @@ func TestWorkerCannotStart(t *testing.T) {
 func TestWorkerTimeoutRestarts(t *testing.T) {
 	pids := filepath.Join(t.TempDir(), "pids")
 	p, _ := newTestWorkers(t, `echo $$ >> `+pids+`; while read -r l; do [ "$l" = slow ] && sleep 30; echo "ok $l"; done`, 0)
+	// The worker runs before the record comes: on a busy machine its
+	// start can take longer than the deadline, and a record stopped
+	// before it is sent is not sent at all.
+	if o, out := send(p, context.Background(), 1, "warm"); o.Status != job.StatusOK || out != "ok warm\n" {
+		t.Fatalf("%+v %q", o, out)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	o, _ := send(p, ctx, 1, "slow")
