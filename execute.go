@@ -143,6 +143,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	defer b.close()
 	engine.Runner = b.runner
+	if engine.Batch = batches(o, b); engine.Batch {
+		batchGC()
+	}
 	if th := throttle(o, drain); th != nil {
 		if err := th.Check(); err != nil {
 			return exitWith(exitUsage, err)
@@ -331,4 +334,39 @@ func dryRun(jobs *exec.JobSource, b *backend, out *bufio.Writer, stderr io.Write
 		return exitWith(exitJobsFailed, nil)
 	}
 	return nil
+}
+
+// batches reports whether the run takes the batch path (exec.Engine.Batch,
+// exec/batch.go): persistent workers get their records in blocks, and a
+// job that succeeds costs no more than its answer copied in order. It is
+// the one place that decides it. Each option left out needs something of
+// every job (a joblog line, a JSON record, a tag, a file, a -v line, its
+// output as it comes) or a rule applied job by job (--halt counts, the
+// spacing of --delay/--load/--memfree, a --timeout that moves with the
+// median, the wait of --retry-delay): such runs keep a job per record, as
+// do -N/-X jobs and --pipe. Both paths write the same bytes.
+func batches(o *options, b *backend) bool {
+	return b.persistent != nil && b.runner == job.Runner(b.persistent) &&
+		o.format == output.Raw && !o.tag && o.tagString == "" && !o.files &&
+		o.results == "" && o.resultsDir == "" && o.joblog == "" && !o.resume &&
+		!o.verbose && !o.lineBuffer && !o.ungroup &&
+		o.halt.Kind == exec.HaltNever && o.timeout.Percent == 0 && o.retryDelay == 0 &&
+		o.delay == 0 && o.load == 0 && o.memFree == 0 &&
+		!o.pipe && o.maxArgs <= 1 && !o.xargs && !o.noArgs
+}
+
+// batchGCPercent is the garbage collector's target (GOGC) on the batch
+// path: its live heap is a few blocks of records, and what a record
+// allocates is garbage once its answer is copied, so at the default of 100
+// the collector runs every few thousand records. Through 2 cat workers and
+// 200,000 records (5 alternating runs), 200 takes a quarter less time and
+// CPU than 100 (0.17 s against 0.23 s) for about 2 MiB more peak RSS; the
+// memory limit (limitMemory) still bounds the heap.
+const batchGCPercent = 200
+
+// batchGC sets batchGCPercent, unless GOGC chose a target.
+func batchGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(batchGCPercent)
+	}
 }

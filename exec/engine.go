@@ -57,6 +57,14 @@ type Engine struct {
 	// it may start (--delay, --load, --memfree); it returns early with
 	// ctx's error.
 	Throttle func(ctx context.Context) error
+	// Batch lets a job.Batcher's slots take blocks of jobs (batch.go):
+	// the jobs of a block that succeed come as one Result (Result.Batch)
+	// and only a job that fails has its own. The caller sets it only for
+	// a run whose consumer takes such results and needs nothing of a job
+	// that succeeded but its output, in order; the engine then leaves
+	// aside Live, Stream, OnStart, Skip, Throttle and a percentage
+	// Timeout, which the caller does not set with it.
+	Batch bool
 
 	runtimes runtimes
 	watches  watches // running attempts under a percentage --timeout
@@ -126,7 +134,15 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	defer stopNow(nil)
 	e.stopNow = stopNow
 
-	queue := make(chan *job.Job, 2*e.Workers)
+	queued := 2 * e.Workers
+	batcher := e.batcher()
+	var block int
+	if batcher != nil {
+		// Enough read ahead for every slot's blocks.
+		block = blockSize(e.window())
+		queued = e.Workers * blockTurns * block
+	}
+	queue := make(chan *job.Job, queued)
 	var readErr error
 	var held *job.Job // read when the run stopped, not queued
 	go func() {
@@ -159,6 +175,11 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			}
 			select {
 			case queue <- j:
+				continue // room in the queue: no need to watch the stops
+			default:
+			}
+			select {
+			case queue <- j:
 			case <-ctx.Done():
 				held = j
 				return
@@ -178,6 +199,9 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	// Pipeliner's slot takes up to its window of jobs at once, handed out
 	// round the slots so that a short input still spreads over them.
 	window := e.window()
+	if batcher != nil {
+		window = blockTurns // a slot holds blockTurns blocks, each a turn
+	}
 	free := make(chan int, e.Workers*window)
 	for range window {
 		for slot := 1; slot <= e.Workers; slot++ {
@@ -249,6 +273,15 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 			turns[slot] = tn.mine
 		}
 		wg.Add(1)
+		if batcher != nil {
+			blk := gather(j, queue, block, e.Workers)
+			go func() {
+				defer wg.Done()
+				e.runBlock(runCtx, batcher, blk, slot, tn, results)
+				free <- slot
+			}()
+			continue
+		}
 		if tn != nil {
 			// A Pipeliner's slot holds a window of jobs, each waiting
 			// on its own goroutine for its answer.
@@ -454,8 +487,13 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result, tn *turn) (retryabl
 	if !out.Stopped {
 		return out.Retryable
 	}
-	// pmap stopped the job: say why, rather than blame the job.
-	cause := context.Cause(jobCtx)
+	e.stopped(r, context.Cause(jobCtx))
+	return false
+}
+
+// stopped fills in r, a job pmap stopped for cause (its --timeout, a
+// --halt policy, a signal): it says why, rather than blame the job.
+func (e *Engine) stopped(r *job.Result, cause error) {
 	switch {
 	case errors.Is(cause, job.ErrTimeout):
 		r.Status, r.Err = job.StatusTimeout, cause
@@ -471,7 +509,6 @@ func (e *Engine) attempt(ctx context.Context, r *job.Result, tn *turn) (retryabl
 		r.Status, r.Err = job.StatusSkipped, fmt.Errorf("%w (sent %s)", cause, r.Signal)
 	}
 	r.Exit = -1
-	return false
 }
 
 func drained(c <-chan struct{}) bool {

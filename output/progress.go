@@ -123,7 +123,7 @@ func (p *Progress) Add(r *job.Result) {
 	if p == nil {
 		return
 	}
-	p.done.Add(1)
+	p.done.Add(int64(r.Jobs()))
 	if r.Failed() {
 		p.failed.Add(1)
 	}

@@ -66,7 +66,7 @@ func (w *Writer) givenUp(r *job.Result) bool {
 // is lost, and --failed, already past r, lists it now.
 func (w *Writer) cut(r *job.Result, err error) {
 	if errors.Is(err, errGivenUp) && w.lose(r, w.stopErr()) {
-		if err := w.opt.Failed.Write(r); err != nil {
+		if err := w.writeFailed(r); err != nil {
 			w.fail(err)
 		}
 	}
@@ -96,6 +96,28 @@ func (w *Writer) lose(r *job.Result, err error) bool {
 		return false
 	}
 	r.Status, r.Err = job.StatusSkipped, err
+	if r.Batch != nil {
+		// A block is lost job by job: each is counted, and --failed
+		// lists each (writeFailed).
+		for _, j := range r.Batch {
+			w.Summary.lost(&job.Result{Job: j, Slot: r.Slot, Status: job.StatusSkipped, Exit: -1, Err: err})
+		}
+		return true
+	}
 	w.Summary.lost(r)
 	return true
+}
+
+// writeFailed writes r to --failed when it failed: each job of a block
+// that was lost (lose).
+func (w *Writer) writeFailed(r *job.Result) error {
+	if r.Batch == nil || !r.Failed() {
+		return w.opt.Failed.Write(r)
+	}
+	for _, j := range r.Batch {
+		if err := w.opt.Failed.Write(&job.Result{Job: j, Slot: r.Slot, Status: r.Status, Exit: -1, Err: r.Err}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -38,9 +38,9 @@ type firstFailure struct {
 	err     string
 }
 
-// Add counts r.
+// Add counts r (each job of a block, Result.Batch).
 func (s *Summary) Add(r *job.Result) {
-	s.Total++
+	s.Total += r.Jobs()
 	if r.Failed() {
 		s.fail(r)
 	}

@@ -192,7 +192,8 @@ func (w *Writer) Err() error {
 // Consume writes every result from results until it is closed. In input
 // order, a result waits until every earlier job's result is written; when
 // results ends with gaps (an interrupted run), what is held is written in
-// order anyway.
+// order anyway. A block's result (Result.Batch) stands for its jobs, in
+// order.
 func (w *Writer) Consume(results <-chan *job.Result) {
 	pending := make(map[int64]*job.Result)
 	next, step := max(w.opt.FirstSeq, 1), max(w.opt.SeqStep, 1)
@@ -221,7 +222,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 				}
 				delete(pending, next)
 				w.emit(p)
-				next += step
+				next = p.Last().Seq + step
 			}
 		}
 		if len(results) == 0 && pace.idle() {
@@ -233,6 +234,7 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 		if p, ok := pending[next]; ok {
 			delete(pending, next)
 			w.emit(p)
+			next = p.Last().Seq
 		}
 		next += step
 	}
@@ -303,7 +305,7 @@ func (w *Writer) emit(r *job.Result) {
 	defer w.advanceLive(r.Job.Seq)
 	defer w.passOn(r.Job.Seq)
 	gaveUp := w.givenUp(r)
-	if err := w.opt.Failed.Write(r); err != nil {
+	if err := w.writeFailed(r); err != nil {
 		w.fail(err)
 	}
 	if err := w.opt.ResultsDir.Write(r); err != nil {

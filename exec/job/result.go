@@ -31,6 +31,12 @@ type Result struct {
 	// while the job ran, rather than into Stdout (output.Writer.Stream);
 	// Stdout.Len() + Passed is all it wrote.
 	Passed int64
+	// Batch, when not nil, makes r the result of a run of consecutive
+	// jobs that all succeeded, in input order (a Batcher's block): Job is
+	// Batch[0], Stdout holds their answers in order, and nothing else is
+	// kept per job. The scheduler sends them only to a consumer that asked
+	// for them (exec.Engine.Batch).
+	Batch []*Job
 }
 
 // Reasons a job did not run or was stopped; they are the Err (wrapped) of
@@ -79,4 +85,20 @@ func (r *Result) OutputErr() error {
 func (r *Result) Release() {
 	r.Stdout.Release()
 	r.Stderr.Release()
+}
+
+// Jobs is how many jobs r is the result of: 1, or len(Batch).
+func (r *Result) Jobs() int {
+	if r.Batch != nil {
+		return len(r.Batch)
+	}
+	return 1
+}
+
+// Last is the last job r is the result of: Job, or the last of Batch.
+func (r *Result) Last() *Job {
+	if r.Batch != nil {
+		return r.Batch[len(r.Batch)-1]
+	}
+	return r.Job
 }

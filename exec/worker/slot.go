@@ -58,9 +58,30 @@ type pending struct {
 	// start and end are the offsets of the record's line in what was
 	// written to its worker's stdin.
 	start, end int64
-	out        job.Outcome
 	w          *worker
-	done       chan struct{} // closed once out is set
+	// own is the job of its own the record is (Run); nil in a batch.
+	own *single
+
+	// batch is the batch the record belongs to (RunBatch), nil for a
+	// job of its own; idx is its index there, attempts counts its
+	// attempts so far (from 1), begunAt is when its turn came (with a
+	// batch timeout), timedOut is set once it ran past it, and partial
+	// is what it wrote of an answer when it failed.
+	batch    *batch
+	idx      int
+	attempts int
+	begunAt  time.Time
+	timedOut bool
+	partial  []byte
+}
+
+// single is a record sent as a job of its own (Run): its pending entry,
+// and the outcome its job waits for. A batch's records need neither, and
+// are smaller without them.
+type single struct {
+	pending
+	out  job.Outcome
+	done chan struct{} // closed once out is set
 }
 
 // pendState is where a pending record is.
@@ -88,7 +109,9 @@ func newSlot(p *Persistent, n int) *slot {
 // stop (ctx) drops a record not yet sent, and stops the worker that holds
 // it.
 func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome {
-	e := &pending{rec: rec, ctx: ctx, stdout: t.Stdout, begin: t.Begin, done: make(chan struct{})}
+	one := &single{done: make(chan struct{})}
+	one.pending = pending{rec: rec, ctx: ctx, stdout: t.Stdout, begin: t.Begin, own: one}
+	e := &one.pending
 	s.mu.Lock()
 	s.queue = append(s.queue, e)
 	s.more.Signal()
@@ -97,8 +120,8 @@ func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome 
 		t.Queued()
 	}
 	select {
-	case <-e.done:
-		return e.out
+	case <-one.done:
+		return one.out
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
@@ -110,8 +133,8 @@ func (s *slot) submit(ctx context.Context, t *job.Task, rec string) job.Outcome 
 		e.w.halt()
 	}
 	s.mu.Unlock()
-	<-e.done
-	return e.out
+	<-one.done
+	return one.out
 }
 
 // notStarted is the outcome of a record stopped before it was sent.
@@ -119,10 +142,23 @@ func notStarted(ctx context.Context) job.Outcome {
 	return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 }
 
-// resolve gives e its outcome and wakes its job; s.mu is held.
+// resolve gives e its outcome and wakes its job; s.mu is held. A record
+// of a batch tells the batch's output when it failed (an answer was
+// given as it came).
 func (s *slot) resolve(e *pending, o job.Outcome) {
-	e.out, e.state, e.w = o, resolved, nil
-	close(e.done)
+	if bt := e.batch; bt != nil {
+		e.state, e.w = resolved, nil
+		if o.Status != job.StatusOK {
+			o.Retried = e.attempts - 1
+			bt.out.Failed(e.idx, o, e.partial)
+			e.partial = nil
+		}
+		bt.resolved()
+		return
+	}
+	e.state, e.w = resolved, nil
+	e.own.out = o
+	close(e.own.done)
 }
 
 // beginHead starts the clock of the worker's oldest unanswered record:
@@ -135,6 +171,10 @@ func (s *slot) beginHead(w *worker) {
 		h.begun = true
 		if h.begin != nil {
 			h.begin()
+		}
+		if h.batch != nil && h.batch.timeout > 0 {
+			h.begunAt = time.Now()
+			s.armClock(w, h.batch.timeout)
 		}
 	}
 }
@@ -152,14 +192,13 @@ func (s *slot) write() {
 		if s.closed {
 			return
 		}
-		// A record whose job was stopped while queued is not sent.
-		s.queue = slices.DeleteFunc(s.queue, func(e *pending) bool {
-			if e.ctx.Err() != nil {
-				s.resolve(e, notStarted(e.ctx))
-				return true
-			}
-			return false
-		})
+		// A record whose job was stopped while queued is not sent (the
+		// ones about to be sent are looked at below).
+		for len(s.queue) > 0 && s.queue[0].ctx.Err() != nil {
+			s.resolve(s.queue[0], notStarted(s.queue[0].ctx))
+			s.queue[0] = nil
+			s.queue = s.queue[1:]
+		}
 		if len(s.queue) == 0 {
 			continue
 		}
@@ -184,7 +223,17 @@ func (s *slot) write() {
 		}
 		w := s.w
 		buf := s.buf[:0]
-		for _, e := range s.queue {
+		// The window bounds what the worker holds: a batch queues more
+		// records than that at once. Only the records taken are looked
+		// at: a stopped one is resolved rather than sent.
+		room, n := s.p.Window()-len(w.inflight), 0
+		for ; n < len(s.queue) && room > 0; n++ {
+			e := s.queue[n]
+			if e.ctx.Err() != nil {
+				s.resolve(e, notStarted(e.ctx))
+				continue
+			}
+			room--
 			e.state, e.w = sent, w
 			e.start = w.queued
 			buf = append(buf, e.rec...)
@@ -193,8 +242,12 @@ func (s *slot) write() {
 			e.end = w.queued
 			w.inflight = append(w.inflight, e)
 		}
-		clear(s.queue)
-		s.queue = s.queue[:0]
+		rest := copy(s.queue, s.queue[n:])
+		clear(s.queue[rest:])
+		s.queue = s.queue[:rest]
+		if len(buf) == 0 {
+			continue // every record taken had been stopped
+		}
 		s.beginHead(w)
 		w.ready.Signal()
 		// The write runs without s.mu, so that answers are read and new
@@ -245,10 +298,25 @@ func (s *slot) read(w *worker) {
 		s.mu.Unlock()
 		var line []byte
 		line, err = w.br.ReadSlice('\n')
-		if len(line) > 0 {
-			_, _ = e.stdout.Write(line)
+		if e.batch == nil {
+			if len(line) > 0 {
+				_, _ = e.stdout.Write(line)
+			}
+		} else if err != nil || len(w.part) > 0 {
+			// An answer longer than the buffer is kept whole until it
+			// ends: a record of a batch gives it in one piece, and one
+			// that fails gives what it had as its own.
+			w.part = append(w.part, line...)
+			line = w.part
 		}
 		if err == nil {
+			if e.batch != nil {
+				e.batch.out.Answer(e.idx, line)
+				w.part = w.part[:0]
+				if cap(w.part) > maxKeptBatch {
+					w.part = nil
+				}
+			}
 			s.mu.Lock()
 			w.inflight[0] = nil
 			w.inflight = w.inflight[1:]
@@ -315,33 +383,49 @@ func (s *slot) broke(w *worker) {
 	var back []*pending
 	for i, e := range w.inflight {
 		read := e.start < readTo
+		var o job.Outcome
 		switch {
 		case e.ctx.Err() != nil:
-			s.resolve(e, stopped)
+			o = stopped
+		case e.timedOut:
+			o = stopped
+			o.Stopped, o.Err = true, fmt.Errorf("%w after %v", job.ErrTimeout, e.batch.timeout)
 		case stopping && read:
-			o := died
+			o = died
 			o.Exit, o.Signal = -1, stopped.Signal
 			o.Err = fmt.Errorf("worker %d was stopped while it held the record (a record before it was stopped)", s.n)
-			s.resolve(e, o)
 		case read:
 			s.unread = 0
-			o := died
+			o = died
 			o.Err = fmt.Errorf("worker %d %s", s.n, reason)
-			s.resolve(e, o)
 		case i == 0 && w.answered == 0 && !stopping:
 			s.unread++
-			o := died
+			o = died
 			o.Err = fmt.Errorf("worker %d %s (before reading the record)", s.n, reason)
 			if s.unread > s.p.Restarts {
 				o.Abort = s.p.givingUp(s.n, s.unread, reason)
 				s.gaveUp = true
 			}
-			s.resolve(e, o)
 		default:
 			e.state, e.w = queued, nil
 			back = append(back, e)
+			continue
 		}
+		if e.batch != nil && e.batch.again(e, o) {
+			// Retried in place, ahead of the records behind it, which
+			// keeps the batch's answers in order.
+			e.attempts++
+			e.state, e.w, e.begun, e.timedOut = queued, nil, false, false
+			back = append(back, e)
+			continue
+		}
+		if i == 0 && e.batch != nil && len(w.part) > 0 {
+			e.partial = w.part
+			w.part = nil
+		}
+		s.resolve(e, o)
 	}
+	w.part = nil
 	w.inflight = nil
 	if len(back) > 0 {
 		s.queue = append(back, s.queue...)

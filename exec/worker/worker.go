@@ -48,6 +48,13 @@ type worker struct {
 	stopping bool
 	closing  bool
 	ready    *sync.Cond
+	// part holds an answer of a batch's record that is longer than the
+	// reader's buffer, until its end comes (the reader's alone); clock
+	// stops the worker when its oldest record of a batch runs past the
+	// batch's timeout (armed while clockSet, on the slot's mu).
+	part     []byte
+	clock    *time.Timer
+	clockSet bool
 
 	readerDone chan struct{}
 
