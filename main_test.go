@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -98,13 +99,35 @@ func cmdStopped(ts *testscript.TestScript, neg bool, args []string) {
 	for _, p := range pids {
 		pid, err := strconv.Atoi(p)
 		ts.Check(err)
-		for processState(pid) == 'T' == neg {
+		for processStopped(pid) == neg {
 			if time.Now().After(deadline) {
 				ts.Fatalf("process %d: state %c after 20s", pid, processState(pid))
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+}
+
+// processStopped reports whether pid is stopped: in state T, or in D
+// waiting for a vfork child that is (dash runs commands with vfork, and a
+// stop that reaches the child before its exec leaves the parent in D until
+// the child runs on).
+func processStopped(pid int) bool {
+	switch processState(pid) {
+	case 'T':
+		return true
+	case 'D':
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		if err != nil {
+			return false
+		}
+		for _, c := range strings.Fields(string(data)) {
+			if child, err := strconv.Atoi(c); err == nil && processState(child) == 'T' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // processState is the state letter of pid in /proc (R, S, T, Z...), 0
