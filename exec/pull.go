@@ -17,10 +17,11 @@ import (
 // is skipped.
 
 // pulls reports whether the run's slots take their jobs themselves: each
-// holds one job at a time (not a job.Pipeliner's window), and no throttle
-// spaces the starts (--delay, --load, --memfree wait in Run's loop).
+// holds one job at a time (not a job.Pipeliner's window), no throttle
+// spaces the starts (--delay, --load, --memfree wait in Run's loop), and
+// the slots do not take blocks (batch.go; even with a window of one).
 func (e *Engine) pulls() bool {
-	return e.window() == 1 && e.Throttle == nil
+	return e.window() == 1 && e.Throttle == nil && e.batcher() == nil
 }
 
 // puller is the state the slots of a pulled run share.
