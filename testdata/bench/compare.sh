@@ -70,8 +70,8 @@ if command -v cc >/dev/null 2>&1; then
   # With N "-" it runs CMD LINE for each line of its stdin, the record as
   # the last argument, as `xargs -n1` and `pmap CMD` do: the limit row runs
   # the same command lines as the tools it is compared with. (coreutils'
-  # `true` with one argument sets up its locale to look for --help, about
-  # 100 us of the child's CPU a job here; without it the C loop would be
+  # `true` with one argument sets up its locale to look for --help, some
+  # 130-270 us more CPU a job here; without it the C loop would be
   # timed on less work than pmap's.) CMD is looked up in PATH once, as pmap
   # does, not by posix_spawnp at every start.
   cat >"$tmp/spawnloop.c" <<'EOF'
