@@ -60,13 +60,13 @@ func TestCollect(t *testing.T) {
 			}
 			waits := blockingWaits.n.Load()
 			out, errs := newCloseBuffer(), newCloseBuffer()
-			var during int
+			sampled := make(chan int, 1)
 			started := make(chan *Child, 1)
 			before := runtime.NumGoroutine()
 			go func() {
 				c := <-started
 				<-out.first // the job runs, and waits for the sampling
-				during = runtime.NumGoroutine() - 1
+				sampled <- runtime.NumGoroutine() - 1
 				c.Stdin.WriteString("go\n")
 				c.Stdin.Close()
 			}()
@@ -84,6 +84,7 @@ func TestCollect(t *testing.T) {
 			if err != nil || st.ExitCode() != 5 {
 				t.Fatalf("state %v, %v", st, err)
 			}
+			during := <-sampled
 			t.Logf("goroutines: %d before, %d while the job ran", before, during)
 			if direct && during > before {
 				t.Errorf("%d goroutines while the job ran, %d before: Collect started some", during, before)
