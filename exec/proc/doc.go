@@ -4,8 +4,9 @@
 // waiting when a limit of the system (processes, fds) refuses it, reaping
 // it without a thread per waiting job, stopping the group with a
 // termination sequence, keeping the running groups for the second Ctrl-C,
-// copying and awaiting a job's output pipes, looking commands up once per
-// run, and turning a start failure or an exit status into a job.Outcome.
+// copying and awaiting a job's output pipes (Collect: on Linux, on the
+// thread that waits for the job, with one poll of its pipes and pidfd),
+// looking commands up once per run, and turning a start failure or an exit status into a job.Outcome.
 //
 // Supervise holds a run's processes to account: each carries the run's
 // marker in its environment, pmap is a child subreaper on Linux (a process

@@ -65,7 +65,7 @@ func (l *lifeline) start(s *supervision) error {
 	argv := []string{"pmap", lifelineArg, s.runID, strconv.Itoa(syscall.Getpgrp())}
 	// /dev/null as 0, 1 and 2: it must not hold pmap's output open. A
 	// group of its own: the terminal's ^C is for pmap, which ends it.
-	pid, h, err := spawn("/proc/self/exe", argv, "/", env, 0, []*os.File{null, null, null, r}, false, kindLifeline)
+	pid, h, err := spawn("/proc/self/exe", argv, "/", env, 0, []*os.File{null, null, null, r}, false, kindLifeline, false)
 	if err != nil {
 		w.Close()
 		return err

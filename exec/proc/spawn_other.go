@@ -10,7 +10,7 @@ import (
 // spawn starts path in process group pgid (0: a new one) with files as its
 // fds 0, 1, 2..., and registers it in children as kind. Its Wait holds an
 // OS thread while it waits (os.Process.Wait).
-func spawn(path string, argv []string, dir string, env []string, pgid int, files []*os.File, _ bool, kind childKind) (int, *child, error) {
+func spawn(path string, argv []string, dir string, env []string, pgid int, files []*os.File, _ bool, kind childKind, _ bool) (int, *child, error) {
 	spawnMu.RLock()
 	defer spawnMu.RUnlock()
 	p, err := os.StartProcess(path, argv, &os.ProcAttr{Dir: dir, Env: env, Files: files, Sys: GroupAttr(pgid)})
@@ -21,6 +21,12 @@ func spawn(path string, argv []string, dir string, env []string, pgid int, files
 	children.add(p.Pid, c)
 	return p.Pid, c, nil
 }
+
+// takeDirect reports false: Collect reads the output pipes in the poller
+// here.
+func takeDirect() bool { return false }
+
+func releaseDirect() {}
 
 // setDeathSignal does nothing: there is no parent-death signal here.
 func setDeathSignal(*syscall.SysProcAttr) {}

@@ -27,6 +27,11 @@ type Spec struct {
 	// Persistent marks a process that lives for the run (a --worker): one
 	// ending is not to be waited for when a limit of the system is reached.
 	Persistent bool
+	// Collect says that the caller reads the new Stdout and Stderr pipes
+	// through Child.Collect alone, which also waits for the process. On
+	// Linux the pipes are then read on the waiting thread, out of the
+	// runtime's poller, when a thread may block on the job.
+	Collect bool
 }
 
 // Child is a process Start started. Its Wait must be called once, whatever
@@ -40,6 +45,10 @@ type Child struct {
 
 	kind  childKind
 	entry *child // its registration, which learns how it ended
+	// direct: Stdout and Stderr are out of the poller, for Collect to
+	// read with its pidfd on its own thread.
+	direct bool
+	pgid   int // its process group
 }
 
 // State is how a process ended.
@@ -68,11 +77,16 @@ func (s State) String() string {
 // threads.
 func (c *Child) Wait() (State, error) {
 	ws, err := c.entry.wait(c.Pid)
+	c.reaped()
+	return State{ws}, err
+}
+
+// reaped tells who waits on the process's end that it was reaped.
+func (c *Child) reaped() {
 	if c.kind == kindJob {
 		limits.released()
 	}
 	afterReap()
-	return State{ws}, err
 }
 
 // startMu serialises the creation of a process's pipes with its start once
@@ -125,11 +139,15 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 	c := &Child{}
 	files := []*os.File{s.Stdin, s.Stdout, s.Stderr}
 	var mine []*os.File // the child's ends of new pipes, closed once it started
+	c.direct = s.Collect && s.Stdout == nil && s.Stderr == nil && takeDirect()
 	fail := func(err error) (*Child, error) {
 		for _, f := range append(mine, c.Stdin, c.Stdout, c.Stderr) {
 			if f != nil {
 				f.Close()
 			}
+		}
+		if c.direct {
+			releaseDirect()
 		}
 		return nil, err
 	}
@@ -137,31 +155,33 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 		if f != nil {
 			continue
 		}
-		r, w, err := os.Pipe()
+		parent, child, err := jobPipe(i > 0, i == 0 || !c.direct)
 		if err != nil {
 			return fail(err)
 		}
-		if i == 0 {
-			files[i], c.Stdin = r, w
-			mine = append(mine, r)
-		} else {
-			files[i] = w
-			mine = append(mine, w)
-			if i == 1 {
-				c.Stdout = r
-			} else {
-				c.Stderr = r
-			}
+		files[i] = child
+		mine = append(mine, child)
+		switch i {
+		case 0:
+			c.Stdin = parent
+		case 1:
+			c.Stdout = parent
+		default:
+			c.Stderr = parent
 		}
 	}
-	pid, h, err := spawn(s.Path, s.Argv, s.Dir, env, s.Pgid, files, true, kind)
+	pid, h, err := spawn(s.Path, s.Argv, s.Dir, env, s.Pgid, files, true, kind, c.direct)
 	if err != nil {
+		c.direct = false // spawn gave back the wait it held
 		return fail(err)
 	}
 	for _, f := range mine {
 		f.Close()
 	}
-	c.Pid, c.kind, c.entry = pid, kind, h
+	c.Pid, c.kind, c.entry, c.pgid = pid, kind, h, s.Pgid
+	if c.pgid == 0 {
+		c.pgid = pid
+	}
 	return c, nil
 }
 

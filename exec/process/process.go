@@ -80,14 +80,13 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 		"PMAP_KEY="+t.Job.Key)
 	var scope proc.Scope
 	defer scope.End()
-	child, err := proc.Start(ctx, &proc.Spec{Path: path, Argv: argv, Env: env, Stdin: stdin, Scope: &scope})
+	child, err := proc.Start(ctx, &proc.Spec{Path: path, Argv: argv, Env: env, Stdin: stdin, Scope: &scope, Collect: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
 		}
 		return proc.StartError(argv[0], err)
 	}
-	outR, errR := child.Stdout, child.Stderr
 	if stdinW := child.Stdin; stdinW != nil {
 		// A job that does not read all of its input must not block pmap:
 		// the write ends with EPIPE when the job closes or exits.
@@ -110,11 +109,7 @@ func (p *Process) Run(ctx context.Context, t *job.Task) job.Outcome {
 		p.TermSeq.Stop(pgid, finished)
 	})
 
-	copied := make(chan struct{}, 2)
-	go proc.CopyStream(t.Stdout, outR, copied)
-	go proc.CopyStream(t.Stderr, errR, copied)
-	state, waitErr := child.Wait()
-	proc.AwaitStreams(copied, pgid, outR, errR)
+	state, waitErr := child.Collect(t.Stdout, t.Stderr)
 	close(finished)
 	cancelStop()
 	// Whatever the job left behind in its group (a background process that
