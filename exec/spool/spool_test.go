@@ -48,8 +48,38 @@ func TestSpillKeepsOrderAndContent(t *testing.T) {
 	// The file is reused from the start.
 	c := s.NewBuffer()
 	c.Write(bytes.Repeat([]byte("x"), 300))
-	if s.end != 300-100 && s.end != 300 {
+	if s.end != segmentSize {
 		t.Fatalf("file not reused: end %d", s.end)
+	}
+}
+
+// A released buffer's spill segments are written over by later buffers:
+// the file does not grow while what it holds does not.
+func TestSpillSegmentsAreReused(t *testing.T) {
+	s := New(0, t.TempDir())
+	defer s.Close()
+	a, b := s.NewBuffer(), s.NewBuffer()
+	pa := bytes.Repeat([]byte("a"), segmentSize+10) // two segments
+	a.Write(pa)
+	b.Write([]byte("b"))
+	if s.end != 3*segmentSize {
+		t.Fatalf("end %d, want 3 segments", s.end)
+	}
+	a.Release()
+	c := s.NewBuffer()
+	pc := bytes.Repeat([]byte("c"), 2*segmentSize-5)
+	c.Write(pc[:100])
+	c.Write(pc[100:])
+	if s.end != 3*segmentSize {
+		t.Fatalf("a's segments not reused: end %d", s.end)
+	}
+	for _, x := range []struct {
+		buf  *Buffer
+		want []byte
+	}{{b, []byte("b")}, {c, pc}} {
+		if got, err := x.buf.Bytes(); err != nil || !bytes.Equal(got, x.want) {
+			t.Fatalf("read back %d bytes (%v), want %d", len(got), err, len(x.want))
+		}
 	}
 }
 
@@ -83,4 +113,72 @@ func TestSmallWritesStaySmall(t *testing.T) {
 	if got, _ := b.Bytes(); string(got) != "word\n"+string(big) {
 		t.Fatal("content changed")
 	}
+}
+
+// A released buffer's full memory blocks go to the next buffers, unless
+// Reuse says a write of them may still be pending.
+func TestMemoryBlocksAreReused(t *testing.T) {
+	for _, reuse := range []bool{true, false} {
+		s := New(1<<20, t.TempDir())
+		s.Reuse = func() bool { return reuse }
+		a := s.NewBuffer()
+		a.Write(bytes.Repeat([]byte("a"), 3*blockSize))
+		old := map[*byte]bool{}
+		for _, c := range a.chunks {
+			if cap(c.mem) == blockSize {
+				old[&c.mem[:1][0]] = true
+			}
+		}
+		a.Release()
+		b := s.NewBuffer()
+		b.Write([]byte("b")) // a first small write: a small block of its own
+		b.Write(bytes.Repeat([]byte("b"), 2*blockSize))
+		reused := 0
+		for _, c := range b.chunks {
+			if old[&c.mem[:1][0]] {
+				reused++
+			}
+		}
+		if got, _ := b.Bytes(); string(got) != "b"+string(bytes.Repeat([]byte("b"), 2*blockSize)) {
+			t.Fatal("content changed")
+		}
+		if reuse && reused == 0 || !reuse && reused != 0 {
+			t.Errorf("Reuse %v: %d of a's blocks reused", reuse, reused)
+		}
+		s.Close()
+	}
+}
+
+// WriteTo hands what was spilled to a FileReaderFrom by its place in the
+// spill file, and what is in memory by Write, in order.
+func TestWriteToHandsSpilledOutputByPlace(t *testing.T) {
+	s := New(10, t.TempDir())
+	defer s.Close()
+	b := s.NewBuffer()
+	b.Write([]byte("0123456789"))   // memory
+	b.Write([]byte("spilled-part")) // file
+	w := &placeWriter{}
+	if n, err := b.WriteTo(w); err != nil || n != 22 {
+		t.Fatalf("WriteTo: %d, %v", n, err)
+	}
+	if w.buf.String() != "0123456789" || len(w.places) != 1 || w.places[0] != [2]int64{0, 12} {
+		t.Fatalf("wrote %q, places %v", w.buf.String(), w.places)
+	}
+	// From the file, at that place, are the bytes.
+	got := make([]byte, 12)
+	if _, err := s.file.ReadAt(got, w.places[0][0]); err != nil || string(got) != "spilled-part" {
+		t.Fatalf("file has %q (%v)", got, err)
+	}
+}
+
+type placeWriter struct {
+	buf    bytes.Buffer
+	places [][2]int64
+}
+
+func (p *placeWriter) Write(b []byte) (int, error) { return p.buf.Write(b) }
+
+func (p *placeWriter) ReadFromFile(fd int, off, n int64) (int64, bool, error) {
+	p.places = append(p.places, [2]int64{off, n})
+	return n, true, nil
 }
