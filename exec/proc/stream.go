@@ -38,24 +38,30 @@ func Copy(w io.Writer, r io.Reader) {
 	buf := *bp
 	var werr error
 	pw, rc := pipeWriter(w, r)
+	var moved int64
+	var handled bool
+	var perr error
+	var splice func(fd uintptr) bool
+	if rc != nil {
+		// One function for every read: a closure made per read would be
+		// garbage for each piece of output.
+		splice = func(fd uintptr) bool {
+			moved, handled, perr = pw.ReadFromPipe(int(fd))
+			// Empty: wait until the pipe is readable again.
+			return !handled || !errors.Is(perr, syscall.EAGAIN)
+		}
+	}
 	for {
 		if rc != nil && werr == nil {
-			var n int64
-			var handled bool
-			var err error
-			rerr := rc.Read(func(fd uintptr) bool {
-				n, handled, err = pw.ReadFromPipe(int(fd))
-				// Empty: wait until the pipe is readable again.
-				return !handled || !errors.Is(err, syscall.EAGAIN)
-			})
+			rerr := rc.Read(splice)
 			switch {
 			case rerr != nil:
 				return // the read deadline of a pipe held past the job's end
 			case !handled:
-			case err != nil:
-				werr = err // read on, and drop, what follows
+			case perr != nil:
+				werr = perr // read on, and drop, what follows
 				continue
-			case n == 0:
+			case moved == 0:
 				return
 			default:
 				continue
