@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"sync/atomic"
 	"syscall"
@@ -270,4 +271,68 @@ func (g givenUpWriter) Write(p []byte) (int, error) {
 		return 0, errors.New("given up")
 	}
 	return g.w.Write(p)
+}
+
+// BenchmarkStdoutFromPipe copies a job's output (head writing 64 MiB of
+// zeros in 8 KiB pieces) from its pipe to /dev/null and to a pipe that cat
+// drains: "direct" by splice (directStdout), "write" by read and write
+// through stdoutWriter, the path of a terminal or a socket.
+func BenchmarkStdoutFromPipe(b *testing.B) {
+	const size = 64 << 20
+	for _, to := range []string{"null", "pipe"} {
+		for _, mode := range []string{"direct", "write"} {
+			b.Run(to+"/"+mode, func(b *testing.B) {
+				var out *os.File
+				if to == "null" {
+					f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					out = f
+				} else {
+					// Drained by another process, as pmap's stdout is: a
+					// goroutine here would wait for the Go scheduler to
+					// notice the splice's poll.
+					r, w, err := os.Pipe()
+					if err != nil {
+						b.Fatal(err)
+					}
+					cat := osexec.Command("cat")
+					cat.Stdin = r
+					if err := cat.Start(); err != nil {
+						b.Fatal(err)
+					}
+					r.Close()
+					defer cat.Wait()
+					out = w
+				}
+				defer out.Close()
+				giveUp := newGiveUp()
+				sw := newStdoutWriter(out, giveUp.done)
+				defer sw.Close()
+				buf := bufio.NewWriterSize(sw, 64<<10)
+				var dst io.Writer = buf
+				if mode == "direct" {
+					dst = newDirectStdout(out, buf, giveUp.err)
+				}
+				b.SetBytes(size)
+				b.ResetTimer()
+				for range b.N {
+					cmd := osexec.Command("head", "-c", "67108864", "/dev/zero")
+					r, err := cmd.StdoutPipe()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := cmd.Start(); err != nil {
+						b.Fatal(err)
+					}
+					proc.Copy(dst, r.(*os.File))
+					if err := cmd.Wait(); err != nil {
+						b.Fatal(err)
+					}
+					buf.Flush()
+				}
+			})
+		}
+	}
 }

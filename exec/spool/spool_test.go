@@ -3,6 +3,7 @@ package spool
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"testing"
 )
 
@@ -181,4 +182,29 @@ func (p *placeWriter) Write(b []byte) (int, error) { return p.buf.Write(b) }
 func (p *placeWriter) ReadFromFile(fd int, off, n int64) (int64, bool, error) {
 	p.places = append(p.places, [2]int64{off, n})
 	return n, true, nil
+}
+
+// BenchmarkSpill writes 64 MiB into a buffer with a 16 MiB budget, reads
+// it back and releases it, as an ordered run does with the output that
+// waits behind the job being written: after the first round the memory
+// blocks and the spill file's pages are reused.
+func BenchmarkSpill(b *testing.B) {
+	s := New(16<<20, b.TempDir())
+	defer s.Close()
+	piece := bytes.Repeat([]byte("x"), 8<<10) // a pipe read's worth
+	const size = 64 << 20
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for range b.N {
+		buf := s.NewBuffer()
+		for n := 0; n < size; n += len(piece) {
+			if _, err := buf.Write(piece); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := buf.WriteTo(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		buf.Release()
+	}
 }
