@@ -93,7 +93,11 @@ func (d *directStdout) ReadFromPipe(src int) (int64, bool, error) {
 			return n, true, nil
 		case errors.Is(err, unix.EINTR):
 		case errors.Is(err, unix.EAGAIN):
-			if !d.pipe || d.writable(0) {
+			// src is empty, or the stdout pipe full. Only src is asked:
+			// stdout may have been drained since, and src, full with its
+			// writer blocked, would then never be reported readable
+			// again (the poller reports changes).
+			if !d.pipe || !ready(src, unix.POLLIN) {
 				return 0, true, unix.EAGAIN // src is empty
 			}
 			if !d.waitWritable() {
@@ -150,19 +154,29 @@ func (d *directStdout) ReadFromFile(src int, off, n int64) (int64, bool, error) 
 	return done, true, nil
 }
 
-// writable reports whether stdout can take bytes within ms milliseconds
-// (or has an error for the next write to report).
-func (d *directStdout) writable(ms int) bool {
-	fds := []unix.PollFd{{Fd: int32(d.fd), Events: unix.POLLOUT}}
-	n, err := unix.Poll(fds, ms)
-	return err == nil && n > 0
+// ready reports whether fd is ready for events now (or has an error or
+// an end for the next call to report).
+func ready(fd int, events int16) bool {
+	return poll(fd, events, 0)
+}
+
+// poll waits up to ms milliseconds for fd to be ready for events.
+func poll(fd int, events int16, ms int) bool {
+	fds := []unix.PollFd{{Fd: int32(fd), Events: events}}
+	for {
+		n, err := unix.Poll(fds, ms)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		return err == nil && n > 0
+	}
 }
 
 // waitWritable waits until the stdout pipe can take bytes; false once the
 // output is given up.
 func (d *directStdout) waitWritable() bool {
 	for d.stop() == nil {
-		if d.writable(100) {
+		if poll(d.fd, unix.POLLOUT, 100) {
 			return true
 		}
 	}
