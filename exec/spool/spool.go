@@ -31,6 +31,7 @@ type Spool struct {
 	free     []int64  // offsets of segments no buffer holds
 	live     int64    // bytes of the segments buffers hold
 	blocks   [][]byte // memory blocks released, for the next buffers
+	stages   int      // buffers holding a staging block (Buffer.stage)
 }
 
 // New returns a Spool that keeps up to budget bytes in memory and spills the
@@ -143,6 +144,12 @@ func (s *Spool) release(b *Buffer) {
 			s.blocks = append(s.blocks, c.mem)
 		}
 	}
+	if b.stage != nil {
+		s.stages--
+		if reuse && int64(len(s.blocks)+1)*blockSize <= s.budget {
+			s.blocks = append(s.blocks, b.stage)
+		}
+	}
 	s.inMemory -= b.inMemory
 	s.live -= int64(len(b.segs)) * segmentSize
 	s.free = append(s.free, b.segs...)
@@ -200,6 +207,9 @@ type Buffer struct {
 	segs     []int64 // the spill file segments the buffer holds
 	seg      int64   // the one being filled
 	segLeft  int64   // room left in it
+	// stage gathers spilled bytes until a block's worth is written to
+	// the file in one piece; what it holds comes after every chunk.
+	stage []byte
 }
 
 // NewBuffer returns an empty buffer drawing on s.
@@ -222,29 +232,72 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	if b.s.toMemory(n) {
+	// Bytes after staged ones are staged too: the stage comes last.
+	if len(b.stage) == 0 && b.s.toMemory(n) {
 		b.size += n
 		b.inMemory += n
 		b.appendMemory(p)
 		return len(p), nil
 	}
+	if b.stage == nil {
+		b.stage = b.s.stageBlock()
+	}
+	if b.stage == nil {
+		return int(n), b.writeFile(p)
+	}
+	for len(p) > 0 {
+		k := min(len(p), blockSize-len(b.stage))
+		b.stage = append(b.stage, p[:k]...)
+		b.size += int64(k)
+		p = p[k:]
+		if len(b.stage) == blockSize {
+			if err := b.writeFile(b.stage); err != nil {
+				return 0, err
+			}
+			b.size -= blockSize // writeFile counted them again
+			b.stage = b.stage[:0]
+		}
+	}
+	return int(n), nil
+}
+
+// writeFile writes p to the buffer's spill segments and counts it.
+func (b *Buffer) writeFile(p []byte) error {
 	for len(p) > 0 {
 		b.s.mu.Lock()
 		off, k, err := b.s.toFile(b, int64(len(p)))
 		f := b.s.file
 		b.s.mu.Unlock()
 		if err != nil {
-			return 0, b.fail(err)
+			return b.fail(err)
 		}
 		b.size += k
 		b.inFile += k
 		if _, err := f.WriteAt(p[:k], off); err != nil {
-			return 0, b.fail(spillError("writing", b.s.dir, err))
+			return b.fail(spillError("writing", b.s.dir, err))
 		}
 		b.appendFile(off, k)
 		p = p[k:]
 	}
-	return int(n), nil
+	return nil
+}
+
+// maxStages is how many buffers may gather spilled output in a staging
+// block at a time (1 MiB of memory beyond the budget at most).
+const maxStages = 16
+
+// stageBlock returns a block in which a buffer gathers what it spills, so
+// that the spill file gets one write per blockSize bytes rather than one
+// per pipe read; nil when maxStages buffers have one.
+func (s *Spool) stageBlock() []byte {
+	s.mu.Lock()
+	if s.stages >= maxStages {
+		s.mu.Unlock()
+		return nil
+	}
+	s.stages++
+	s.mu.Unlock()
+	return s.block()
 }
 
 // appendFile adds the n bytes at off in the spill file, which the buffer
@@ -346,6 +399,13 @@ func (b *Buffer) WriteTo(w io.Writer) (int64, error) {
 			return total, err
 		}
 	}
+	if len(b.stage) > 0 {
+		n, err := w.Write(b.stage)
+		total += int64(n)
+		if err != nil {
+			return total, err
+		}
+	}
 	return total, nil
 }
 
@@ -354,7 +414,7 @@ func (b *Buffer) Bytes() ([]byte, error) {
 	if b == nil || b.size == 0 {
 		return nil, nil
 	}
-	if len(b.chunks) == 1 && b.chunks[0].mem != nil {
+	if len(b.chunks) == 1 && b.chunks[0].mem != nil && len(b.stage) == 0 {
 		return b.chunks[0].mem, nil
 	}
 	w := &sliceWriter{buf: make([]byte, 0, b.size)}

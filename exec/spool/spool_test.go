@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"testing"
 )
+
+// noStaging makes s write spilled output to its file at once, as it does
+// when maxStages buffers already gather theirs.
+func noStaging(s *Spool) { s.stages = maxStages }
 
 func TestSpillKeepsOrderAndContent(t *testing.T) {
 	s := New(100, t.TempDir())
 	defer s.Close()
+	noStaging(s)
 	a, b := s.NewBuffer(), s.NewBuffer()
 	var wantA, wantB bytes.Buffer
 	for i := 0; i < 50; i++ {
@@ -59,6 +65,7 @@ func TestSpillKeepsOrderAndContent(t *testing.T) {
 func TestSpillSegmentsAreReused(t *testing.T) {
 	s := New(0, t.TempDir())
 	defer s.Close()
+	noStaging(s)
 	a, b := s.NewBuffer(), s.NewBuffer()
 	pa := bytes.Repeat([]byte("a"), segmentSize+10) // two segments
 	a.Write(pa)
@@ -155,6 +162,7 @@ func TestMemoryBlocksAreReused(t *testing.T) {
 func TestWriteToHandsSpilledOutputByPlace(t *testing.T) {
 	s := New(10, t.TempDir())
 	defer s.Close()
+	noStaging(s)
 	b := s.NewBuffer()
 	b.Write([]byte("0123456789"))   // memory
 	b.Write([]byte("spilled-part")) // file
@@ -206,5 +214,47 @@ func BenchmarkSpill(b *testing.B) {
 			b.Fatal(err)
 		}
 		buf.Release()
+	}
+}
+
+// Spilled output gathers in a staging block and goes to the file a block
+// at a time; what is staged comes after everything else, even once memory
+// has room again, and a block that cannot be written fails the buffer.
+func TestSpillIsStaged(t *testing.T) {
+	s := New(100, t.TempDir())
+	defer s.Close()
+	a, b := s.NewBuffer(), s.NewBuffer()
+	a.Write(bytes.Repeat([]byte("a"), 100)) // memory is full
+	b.Write([]byte("first-"))
+	if s.file != nil || len(b.stage) != 6 {
+		t.Fatalf("a small spill went to the file (staged %d)", len(b.stage))
+	}
+	a.Release() // memory has room again
+	b.Write([]byte("second"))
+	if got, _ := b.Bytes(); string(got) != "first-second" {
+		t.Fatalf("got %q", got)
+	}
+	big := bytes.Repeat([]byte("z"), 2*blockSize+7)
+	b.Write(big)
+	if s.file == nil || b.inFile != 2*blockSize || len(b.stage) != 6+6+7 {
+		t.Fatalf("in file %d, staged %d", b.inFile, len(b.stage))
+	}
+	want := "first-second" + string(big)
+	if got, _ := b.Bytes(); string(got) != want || b.Len() != int64(len(want)) {
+		t.Fatalf("got %d bytes (Len %d), want %d", len(got), b.Len(), len(want))
+	}
+	b.Release()
+	if s.stages != 0 {
+		t.Fatalf("%d staging blocks still out", s.stages)
+	}
+
+	bad := New(0, filepath.Join(t.TempDir(), "missing"))
+	defer bad.Close()
+	c := bad.NewBuffer()
+	if _, err := c.Write([]byte("fits")); err != nil {
+		t.Fatalf("a staged write failed: %v", err)
+	}
+	if _, err := c.Write(big); err == nil || c.Err() == nil {
+		t.Fatal("a block the file could not take did not fail the buffer")
 	}
 }
