@@ -184,6 +184,17 @@ entries+=("pmap::pmap -n$P (ordered)::'$PMAP' -n$P '$job' <'$tmp/out.txt'")
 entries+=("pmap::pmap -n$P -U::'$PMAP' -n$P -U '$job' <'$tmp/out.txt'")
 [ -n "$old" ] && entries+=("pmap::$OLD_LABEL -n$P (ordered)::'$old' -n$P '$job' <'$tmp/out.txt'")
 run_group "$OUT_JOBS x $((OUT_BYTES >> 20)) MiB output" "$total" MB "${entries[@]}"
+# This pmap's peak RSS there must stay within the spool budget.
+for row in "${rows[@]}"; do
+  case $row in
+    *"MiB output"*"| pmap -n$P "*)
+      rss=$(awk -F'|' '{ gsub(/ /, "", $8); print $8 }' <<<"$row")
+      tool=$(awk -F'|' '{ sub(/^ +/, "", $3); sub(/ +$/, "", $3); print $3 }' <<<"$row")
+      if awk -v r="$rss" -v b="$SPOOL_MIB" 'BEGIN { exit !(r > b) }'; then
+        notes+=("OVER BUDGET: $tool peaks at $rss MiB, more than the $SPOOL_MIB MiB spool budget")
+      fi ;;
+  esac
+done
 
 # In-process jobs: echo is the embedded shell's builtin, no process per job.
 # The limit is printing the same lines.
