@@ -21,15 +21,24 @@ import (
 	"github.com/pmap-dev/pmap/output"
 )
 
-// outputBudget is the memory all jobs' captured output may take together
-// before it spills to a temporary file.
+// outputBudget is the memory a run may take for the jobs' captured output:
+// pmap's whole resident memory stays within it, however much output waits.
 const outputBudget = 32 << 20
 
+// spoolMemory is the share of outputBudget that the jobs' captured output
+// may take in memory together before it spills to a temporary file. The
+// other half is the room of everything else: the Go runtime and pmap's
+// code (about 10 MiB in a run with no output), the copy buffers, and what
+// the garbage collector has yet to return.
+const spoolMemory = outputBudget / 2
+
 // memoryLimit is the heap size past which the garbage collector works
-// harder (runtime/debug.SetMemoryLimit): the output budget plus room for
-// everything else. Spooled output is garbage once written, so without it
-// the heap grows to twice its live size before a collection.
-const memoryLimit = outputBudget + 16<<20
+// harder (runtime/debug.SetMemoryLimit): the spooled output plus 8 MiB
+// for everything else, so that with pmap's code (not counted by the
+// runtime) the process stays within outputBudget. Output written from
+// memory blocks is reused (exec/spool), but what else a run allocates
+// would otherwise double the heap before a collection.
+const memoryLimit = spoolMemory + 8<<20
 
 // limitMemory sets memoryLimit, unless GOMEMLIMIT chose one.
 func limitMemory() {
@@ -75,8 +84,9 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 	defer cancel(nil)
 	drain := make(chan struct{})
 	failure := &writeFailure{cancel: cancel}
-	sp := spool.New(outputBudget, o.tmpDir)
+	sp := spool.New(spoolMemory, o.tmpDir)
 	sp.OnError = failure.fail
+	sp.Reuse = func() bool { return giveUp.err() == nil }
 	defer sp.Close()
 	engine := &exec.Engine{
 		Expand:     &b.expand,
@@ -89,7 +99,7 @@ func execute(o *options, b *backend, stdin io.Reader, stdout, stderr io.Writer) 
 		Halt:       o.halt,
 	}
 	out := output.Options{
-		Stdout:     bufOut,
+		Stdout:     newDirectStdout(stdout, bufOut, giveUp.err),
 		Stderr:     stderr,
 		Unordered:  o.unordered,
 		FirstSeq:   o.shard.Index + 1,

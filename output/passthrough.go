@@ -63,6 +63,23 @@ func (p *passWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// ReadFromPipe (exec/proc.PipeWriter) lets the job whose output passes
+// straight on hand its pipe to stdout (sink.readFromPipe), with no copy
+// through pmap's memory where stdout can take it so; a job that spools
+// declines, and its output comes by Write.
+func (p *passWriter) ReadFromPipe(fd int) (int64, bool, error) {
+	p.j.mu.Lock()
+	defer p.j.mu.Unlock()
+	if !p.live {
+		return 0, false, nil
+	}
+	n, handled, err := p.s.readFromPipe(fd)
+	if p.passed != nil {
+		*p.passed += n
+	}
+	return n, handled, err
+}
+
 // passes reports whether a job's output may pass straight on (see
 // passing): raw output, in input order, grouped, untagged, written nowhere
 // else, from jobs that are not retried.

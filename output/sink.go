@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"sync"
 	"syscall"
+
+	"github.com/pmap-dev/pmap/exec/spool"
 )
 
 // sink is one of pmap's own output streams, shared by every job. It
@@ -51,6 +53,51 @@ func (s *sink) fail(err error) {
 func (s *sink) Write(p []byte) (int, error) {
 	s.write(p)
 	return len(p), nil
+}
+
+// pipeReaderFrom is a stream that can take a pipe's bytes itself, with no
+// copy through pmap's memory (splice(2)): see exec/proc.PipeWriter.
+type pipeReaderFrom interface {
+	ReadFromPipe(fd int) (n int64, handled bool, err error)
+}
+
+// readFromPipe moves what the pipe fd holds to the stream when its
+// writer can take it itself (pipeReaderFrom), as write would; handled
+// false leaves the bytes to write. It takes s.mu.
+func (s *sink) readFromPipe(fd int) (n int64, handled bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pr, ok := s.w.(pipeReaderFrom)
+	if !ok || s.broken {
+		return 0, false, nil // write drops them on a broken stream
+	}
+	n, handled, err = pr.ReadFromPipe(fd)
+	if handled && err != nil && !errors.Is(err, syscall.EAGAIN) {
+		s.fail(err)
+		return n, false, nil
+	}
+	return n, handled, err
+}
+
+// ReadFromFile (spool.FileReaderFrom) writes the n bytes at off in the
+// file fd as write would, straight from the file when the writer can
+// take them so; the caller holds mu.
+func (s *sink) ReadFromFile(fd int, off, n int64) (int64, bool, error) {
+	if s.broken {
+		return n, true, nil // dropped, as write drops them
+	}
+	fw, ok := s.w.(spool.FileReaderFrom)
+	if !ok {
+		return 0, false, nil
+	}
+	_, handled, err := fw.ReadFromFile(fd, off, n)
+	if !handled {
+		return 0, false, nil
+	}
+	if err != nil {
+		s.fail(err)
+	}
+	return n, true, nil
 }
 
 // flush flushes w when it buffers.

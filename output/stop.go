@@ -38,6 +38,18 @@ func (g *stopping) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// ReadFromFile (spool.FileReaderFrom) is Write for spilled output that
+// the stream can take straight from the spill file.
+func (g *stopping) ReadFromFile(fd int, off, n int64) (int64, bool, error) {
+	if g.stop != nil && g.stop() != nil {
+		return 0, true, errGivenUp
+	}
+	if g.s.broken {
+		return 0, true, errSinkBroken
+	}
+	return g.s.ReadFromFile(fd, off, n)
+}
+
 // stoppable is stopWriter for the Writer's own stop.
 func (w *Writer) stoppable(s *sink) io.Writer { return stopWriter(s, w.opt.Stop) }
 

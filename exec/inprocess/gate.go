@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/pmap-dev/pmap/exec/proc"
 )
 
 // errJobEnded is what a write gets after its job ended: a statement left
@@ -102,4 +104,16 @@ func (g *gate) Write(p []byte) (int, error) {
 	}
 	g.buf = append(g.buf, p...)
 	return len(p), nil
+}
+
+// ReadFromPipe (proc.PipeWriter) lets the job's writer take a command's
+// output pipe itself, after what the gate holds.
+func (g *gate) ReadFromPipe(fd int) (int64, bool, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	pw, ok := g.w.(proc.PipeWriter)
+	if !ok || g.flushLocked() != nil {
+		return 0, false, nil // Write takes it, or fails as it should
+	}
+	return pw.ReadFromPipe(fd)
 }

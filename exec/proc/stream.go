@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"errors"
 	"io"
 	"os"
 	"sync"
@@ -15,22 +16,80 @@ const DrainGrace = time.Second
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
+// PipeWriter is a writer that can take a pipe's bytes itself, with no
+// copy through pmap's memory (splice(2) on Linux): a spill file, or
+// stdout for the job whose output passes straight on. Copy offers it the
+// pipe each time the pipe is readable.
+type PipeWriter interface {
+	// ReadFromPipe moves bytes readable now from the non-blocking pipe
+	// fd. handled false: it took nothing, and this piece goes through
+	// Write. Otherwise n bytes moved; err is EAGAIN when the pipe is
+	// empty, nil with n == 0 at its end, or the writer's own failure.
+	ReadFromPipe(fd int) (n int64, handled bool, err error)
+}
+
 // Copy reads r to EOF into w. A failing w (a closed stdout) does not stop
 // the reading: the job must not block on a full pipe while pmap stops it.
+// When w is a PipeWriter and r a pipe, the bytes w takes itself skip
+// pmap's memory.
 func Copy(w io.Writer, r io.Reader) {
 	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
 	buf := *bp
 	var werr error
+	pw, rc := pipeWriter(w, r)
+	var moved int64
+	var handled bool
+	var perr error
+	var splice func(fd uintptr) bool
+	if rc != nil {
+		// One function for every read: a closure made per read would be
+		// garbage for each piece of output.
+		splice = func(fd uintptr) bool {
+			moved, handled, perr = pw.ReadFromPipe(int(fd))
+			// Empty: wait until the pipe is readable again.
+			return !handled || !errors.Is(perr, syscall.EAGAIN)
+		}
+	}
 	for {
+		if rc != nil && werr == nil {
+			rerr := rc.Read(splice)
+			switch {
+			case rerr != nil:
+				return // the read deadline of a pipe held past the job's end
+			case !handled:
+			case perr != nil:
+				werr = perr // read on, and drop, what follows
+				continue
+			case moved == 0:
+				return
+			default:
+				continue
+			}
+		}
 		n, err := r.Read(buf)
 		if n > 0 && werr == nil {
 			_, werr = w.Write(buf[:n])
 		}
 		if err != nil {
-			break
+			return
 		}
 	}
-	copyBufs.Put(bp)
+}
+
+// pipeWriter returns w as a PipeWriter and r's raw connection when w can
+// take r's bytes itself; nil otherwise.
+func pipeWriter(w io.Writer, r io.Reader) (PipeWriter, syscall.RawConn) {
+	pw, ok := w.(PipeWriter)
+	f, isFile := r.(*os.File)
+	if !ok || !isFile {
+		return nil, nil
+	}
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return nil, nil
+	}
+	return pw, rc
 }
 
 // CopyStream copies the pipe r to w (Copy), then closes w when it is an

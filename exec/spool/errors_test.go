@@ -14,6 +14,7 @@ func TestSpillErrorFailsOnlyItsBuffer(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "missing")
 	s := New(10, dir)
 	defer s.Close()
+	noStaging(s)
 	var reported []error
 	s.OnError = func(err error) { reported = append(reported, err) }
 

@@ -17,19 +17,27 @@ type Spool struct {
 	// OnError, when set, is called with every error a buffer meets
 	// spilling to the file (the buffer fails: Err). Set it before use.
 	OnError func(error)
+	// Reuse, when set, says whether a released buffer's memory may be
+	// handed to another buffer: not once a write of it may still be
+	// pending (stdout given up by a second Ctrl-C). Set it before use.
+	Reuse func() bool
 
 	mu       sync.Mutex
 	inMemory int64
 	file     *os.File // created on first spill, unlinked at once
+	fd       int      // file's descriptor, for FileReaderFrom
 	fileErr  error
-	end      int64 // next free offset in file
-	live     int64 // bytes in file still referenced by a buffer
+	end      int64    // the file's size in segments: where a new one starts
+	free     []int64  // offsets of segments no buffer holds
+	live     int64    // bytes of the segments buffers hold
+	blocks   [][]byte // memory blocks released, for the next buffers
+	stages   int      // buffers holding a staging block (Buffer.stage)
 }
 
 // New returns a Spool that keeps up to budget bytes in memory and spills the
 // rest to an unlinked temporary file in dir ("" = os.TempDir()).
 func New(budget int64, dir string) *Spool {
-	return &Spool{budget: budget, dir: dir}
+	return &Spool{budget: budget, dir: dir, fd: -1}
 }
 
 // Close releases the spill file.
@@ -51,37 +59,106 @@ func (s *Spool) InMemory() int64 {
 	return s.inMemory
 }
 
-// reserve decides where n more bytes go: memory (ok=true) or the spill file
-// at the returned offset.
-func (s *Spool) reserve(n int64) (inMemory bool, f *os.File, off int64, err error) {
+// segmentSize is the unit of the spill file that a buffer fills: each
+// buffer writes into segments of its own, and a released buffer's
+// segments are written over by later buffers rather than the file growing.
+// Pages the file already has in the page cache are then written over in
+// place, which costs the kernel far less than new ones.
+const segmentSize = 1 << 20
+
+// toMemory reports whether n more bytes fit in the memory budget, and
+// counts them there when they do.
+func (s *Spool) toMemory(n int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.inMemory+n <= s.budget {
 		s.inMemory += n
-		return true, nil, 0, nil
+		return true
 	}
-	if s.file == nil && s.fileErr == nil {
-		s.file, s.fileErr = createUnlinked(s.dir)
-	}
-	if s.fileErr != nil {
-		return false, nil, 0, s.fileErr
-	}
-	off = s.end
-	s.end += n
-	s.live += n
-	return false, s.file, off, nil
+	return false
 }
 
-func (s *Spool) release(inMemory, inFile int64) {
+// toFile finds room in the spill file for up to n more bytes of b: k bytes
+// at off, in b's current segment (a new one when it is full). The caller
+// holds s.mu.
+func (s *Spool) toFile(b *Buffer, n int64) (off, k int64, err error) {
+	if !s.openFile() {
+		return 0, 0, s.fileErr
+	}
+	if b.segLeft == 0 {
+		if last := len(s.free) - 1; last >= 0 {
+			b.seg = s.free[last]
+			s.free = s.free[:last]
+		} else {
+			b.seg = s.end
+			s.end += segmentSize
+		}
+		b.segs = append(b.segs, b.seg)
+		b.segLeft = segmentSize
+		s.live += segmentSize
+	}
+	k = min(n, b.segLeft)
+	off = b.seg + segmentSize - b.segLeft
+	b.segLeft -= k
+	return off, k, nil
+}
+
+// openFile creates the spill file on first use; it reports whether there
+// is one. The caller holds s.mu.
+func (s *Spool) openFile() bool {
+	if s.file == nil && s.fileErr == nil {
+		s.file, s.fileErr = createUnlinked(s.dir)
+		if s.fileErr == nil {
+			s.fd = -1
+			if rc, err := s.file.SyscallConn(); err == nil {
+				_ = rc.Control(func(fd uintptr) { s.fd = int(fd) })
+			}
+		}
+	}
+	return s.fileErr == nil
+}
+
+// block returns an empty memory block of blockSize bytes: one a released
+// buffer gave back, or a new one.
+func (s *Spool) block() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.inMemory -= inMemory
-	s.live -= inFile
+	if last := len(s.blocks) - 1; last >= 0 {
+		b := s.blocks[last]
+		s.blocks = s.blocks[:last]
+		return b[:0]
+	}
+	return make([]byte, 0, blockSize)
+}
+
+// release gives b's memory and segments back. Its full memory blocks are
+// kept for the next buffers (up to the budget's worth): output that moves
+// through memory then allocates nothing, and the heap does not grow with
+// the garbage of written output before a collection.
+func (s *Spool) release(b *Buffer) {
+	reuse := s.Reuse == nil || s.Reuse()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range b.chunks {
+		if reuse && cap(c.mem) == blockSize && int64(len(s.blocks)+1)*blockSize <= s.budget {
+			s.blocks = append(s.blocks, c.mem)
+		}
+	}
+	if b.stage != nil {
+		s.stages--
+		if reuse && int64(len(s.blocks)+1)*blockSize <= s.budget {
+			s.blocks = append(s.blocks, b.stage)
+		}
+	}
+	s.inMemory -= b.inMemory
+	s.live -= int64(len(b.segs)) * segmentSize
+	s.free = append(s.free, b.segs...)
 	if s.live == 0 && s.end > 0 && s.file != nil {
-		// Nothing refers to the file any more: reuse it from the start so a
-		// long run does not grow it without end.
+		// Nothing refers to the file any more: empty it, so that a run
+		// that spilled once does not keep the disk space to its end.
 		if err := s.file.Truncate(0); err == nil {
 			s.end = 0
+			s.free = s.free[:0]
 		}
 	}
 }
@@ -127,6 +204,12 @@ type Buffer struct {
 	inMemory int64
 	inFile   int64
 	err      error
+	segs     []int64 // the spill file segments the buffer holds
+	seg      int64   // the one being filled
+	segLeft  int64   // room left in it
+	// stage gathers spilled bytes until a block's worth is written to
+	// the file in one piece; what it holds comes after every chunk.
+	stage []byte
 }
 
 // NewBuffer returns an empty buffer drawing on s.
@@ -149,26 +232,82 @@ func (b *Buffer) Write(p []byte) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	mem, f, off, err := b.s.reserve(n)
-	if err != nil {
-		return 0, b.fail(err)
-	}
-	b.size += n
-	if mem {
+	// Bytes after staged ones are staged too: the stage comes last.
+	if len(b.stage) == 0 && b.s.toMemory(n) {
+		b.size += n
 		b.inMemory += n
 		b.appendMemory(p)
 		return len(p), nil
 	}
-	b.inFile += n
-	if _, err := f.WriteAt(p, off); err != nil {
-		return 0, b.fail(spillError("writing", b.s.dir, err))
+	if b.stage == nil {
+		b.stage = b.s.stageBlock()
 	}
+	if b.stage == nil {
+		return int(n), b.writeFile(p)
+	}
+	for len(p) > 0 {
+		k := min(len(p), blockSize-len(b.stage))
+		b.stage = append(b.stage, p[:k]...)
+		b.size += int64(k)
+		p = p[k:]
+		if len(b.stage) == blockSize {
+			if err := b.writeFile(b.stage); err != nil {
+				return 0, err
+			}
+			b.size -= blockSize // writeFile counted them again
+			b.stage = b.stage[:0]
+		}
+	}
+	return int(n), nil
+}
+
+// writeFile writes p to the buffer's spill segments and counts it.
+func (b *Buffer) writeFile(p []byte) error {
+	for len(p) > 0 {
+		b.s.mu.Lock()
+		off, k, err := b.s.toFile(b, int64(len(p)))
+		f := b.s.file
+		b.s.mu.Unlock()
+		if err != nil {
+			return b.fail(err)
+		}
+		b.size += k
+		b.inFile += k
+		if _, err := f.WriteAt(p[:k], off); err != nil {
+			return b.fail(spillError("writing", b.s.dir, err))
+		}
+		b.appendFile(off, k)
+		p = p[k:]
+	}
+	return nil
+}
+
+// maxStages is how many buffers may gather spilled output in a staging
+// block at a time (1 MiB of memory beyond the budget at most).
+const maxStages = 16
+
+// stageBlock returns a block in which a buffer gathers what it spills, so
+// that the spill file gets one write per blockSize bytes rather than one
+// per pipe read; nil when maxStages buffers have one.
+func (s *Spool) stageBlock() []byte {
+	s.mu.Lock()
+	if s.stages >= maxStages {
+		s.mu.Unlock()
+		return nil
+	}
+	s.stages++
+	s.mu.Unlock()
+	return s.block()
+}
+
+// appendFile adds the n bytes at off in the spill file, which the buffer
+// has counted, to its chunks: to the last one when they follow it there.
+func (b *Buffer) appendFile(off, n int64) {
 	if last := len(b.chunks) - 1; last >= 0 && b.chunks[last].mem == nil && b.chunks[last].off+b.chunks[last].n == off {
 		b.chunks[last].n += n
 	} else {
 		b.chunks = append(b.chunks, chunk{off: off, n: n})
 	}
-	return len(p), nil
 }
 
 // fail makes err the buffer's error and reports it to the spool's OnError.
@@ -194,15 +333,22 @@ func (b *Buffer) Err() error {
 // output grows, so memory stays near the budget.
 const blockSize = 64 << 10
 
-// appendMemory copies p into the buffer's memory blocks: the last block
-// grows as a slice does until it holds blockSize bytes, so that a job writing
-// a few small pieces costs one small allocation, and a big output is a list
-// of fixed blocks.
+// appendMemory copies p into the buffer's memory blocks: the first block
+// grows as a slice does until it holds blockSize bytes, so that a job
+// writing a few small pieces costs one small allocation; every later
+// block is a whole one (Spool.block), so that a big output is a list of
+// fixed blocks, reused once written.
 func (b *Buffer) appendMemory(p []byte) {
 	for len(p) > 0 {
 		last := len(b.chunks) - 1
 		if last < 0 || b.chunks[last].mem == nil || len(b.chunks[last].mem) >= blockSize {
-			b.chunks = append(b.chunks, chunk{mem: make([]byte, 0, min(len(p), blockSize))})
+			var mem []byte
+			if last < 0 && len(p) < blockSize {
+				mem = make([]byte, 0, len(p))
+			} else {
+				mem = b.s.block()
+			}
+			b.chunks = append(b.chunks, chunk{mem: mem})
 			last++
 		}
 		c := &b.chunks[last]
@@ -213,7 +359,17 @@ func (b *Buffer) appendMemory(p []byte) {
 	}
 }
 
-// WriteTo copies the buffer's contents to w.
+// FileReaderFrom is a writer that can copy bytes of a file itself, with
+// no copy through pmap's memory (sendfile(2) or splice(2) on Linux):
+// Buffer.WriteTo hands it spilled output by place in the spill file.
+type FileReaderFrom interface {
+	// ReadFromFile writes the n bytes at off in the file fd. handled
+	// false: it wrote nothing, and they are to come by Write.
+	ReadFromFile(fd int, off, n int64) (written int64, handled bool, err error)
+}
+
+// WriteTo copies the buffer's contents to w; spilled output goes by
+// w's ReadFromFile when it has one (FileReaderFrom).
 func (b *Buffer) WriteTo(w io.Writer) (int64, error) {
 	if b == nil {
 		return 0, nil
@@ -230,9 +386,22 @@ func (b *Buffer) WriteTo(w io.Writer) (int64, error) {
 			k, err = w.Write(c.mem)
 			n = int64(k)
 		} else {
-			n, err = copySpilled(w, b.s.file, c.off, c.n)
+			handled := false
+			if fw, ok := w.(FileReaderFrom); ok && b.s.fd >= 0 {
+				n, handled, err = fw.ReadFromFile(b.s.fd, c.off, c.n)
+			}
+			if !handled {
+				n, err = copySpilled(w, b.s.file, c.off, c.n)
+			}
 		}
 		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	if len(b.stage) > 0 {
+		n, err := w.Write(b.stage)
+		total += int64(n)
 		if err != nil {
 			return total, err
 		}
@@ -245,7 +414,7 @@ func (b *Buffer) Bytes() ([]byte, error) {
 	if b == nil || b.size == 0 {
 		return nil, nil
 	}
-	if len(b.chunks) == 1 && b.chunks[0].mem != nil {
+	if len(b.chunks) == 1 && b.chunks[0].mem != nil && len(b.stage) == 0 {
 		return b.chunks[0].mem, nil
 	}
 	w := &sliceWriter{buf: make([]byte, 0, b.size)}
@@ -258,7 +427,7 @@ func (b *Buffer) Release() {
 	if b == nil || b.s == nil {
 		return
 	}
-	b.s.release(b.inMemory, b.inFile)
+	b.s.release(b)
 	*b = Buffer{s: b.s}
 }
 

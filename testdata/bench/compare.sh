@@ -41,7 +41,7 @@ BIG=${BIG_RECORDS:-2000000}
 DRY=${DRY_RECORDS:-1000000}
 MEM_REPEATS=${MEM_REPEATS:-1}
 OLD_LABEL=${OLD_LABEL:-old pmap}
-SPOOL_MIB=32 # execute.go's outputBudget
+SPOOL_MIB=32 # execute.go's outputBudget (half of it spoolMemory)
 
 need() {
   command -v "$1" >/dev/null 2>&1 && return
@@ -208,7 +208,8 @@ entries+=("pmap::pmap -n$P --worker cat::'$PMAP' -n$P --worker cat <'$tmp/stream
 run_group "$STREAM_RECORDS records, worker" "$STREAM_RECORDS" records "${entries[@]}"
 
 # Output throughput: OUT_JOBS jobs of OUT_BYTES each; ordered output holds
-# what waits behind the job being written (SPOOL_MIB in memory, then a file).
+# what waits behind the job being written (SPOOL_MIB/2 in memory, then a
+# file), and pmap's peak RSS stays within SPOOL_MIB.
 gen="head -c $OUT_BYTES /dev/zero"
 total=$((OUT_JOBS * OUT_BYTES))
 entries=("limit::cat of the same bytes::for i in \$(seq $OUT_JOBS); do $gen; done | cat")
@@ -217,6 +218,17 @@ entries+=("pmap::pmap -n$P (ordered)::'$PMAP' -n$P '$job' <'$tmp/out.txt'")
 entries+=("pmap::pmap -n$P -U::'$PMAP' -n$P -U '$job' <'$tmp/out.txt'")
 [ -n "$old" ] && entries+=("pmap::$OLD_LABEL -n$P (ordered)::'$old' -n$P '$job' <'$tmp/out.txt'")
 run_group "$OUT_JOBS x $((OUT_BYTES >> 20)) MiB output" "$total" MB "${entries[@]}"
+# This pmap's peak RSS there must stay within the spool budget.
+for row in "${rows[@]}"; do
+  case $row in
+    *"MiB output"*"| pmap -n$P "*)
+      rss=$(awk -F'|' '{ gsub(/ /, "", $8); print $8 }' <<<"$row")
+      tool=$(awk -F'|' '{ sub(/^ +/, "", $3); sub(/ +$/, "", $3); print $3 }' <<<"$row")
+      if awk -v r="$rss" -v b="$SPOOL_MIB" 'BEGIN { exit !(r > b) }'; then
+        notes+=("OVER BUDGET: $tool peaks at $rss MiB, more than the $SPOOL_MIB MiB spool budget")
+      fi ;;
+  esac
+done
 
 # In-process jobs: echo is the embedded shell's builtin, no process per job.
 # The limit is printing the same lines.
@@ -233,7 +245,7 @@ entries=("pmap::pmap --dry-run::'$PMAP' --dry-run -n$P echo {} <'$tmp/dry.txt'")
 REPEATS=$MEM_REPEATS run_group "--dry-run $DRY records" "$DRY" jobs "${entries[@]}"
 
 echo "pmap $("$PMAP" --version | awk '{print $2}'), $(nproc) CPUs, $(date -u +%Y-%m-%d), $WORKERS workers, $REPEATS alternating runs each"
-echo "spool budget: $SPOOL_MIB MiB of output in memory, the rest in a temporary file"
+echo "spool budget: $SPOOL_MIB MiB ($((SPOOL_MIB / 2)) MiB of output in memory, the rest in a temporary file)"
 [ ${#notes[@]} -eq 0 ] || printf '%s\n' "${notes[@]}"
 echo
 echo "| workload                   | tool                       |  median |     min-max s |          rate | vs limit | RSS MiB |"
