@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"errors"
 	"io"
 	"os"
 	"syscall"
@@ -86,6 +87,24 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 		for i := range files {
 			if pfd[i].Fd < 0 || pfd[i].Revents == 0 {
 				continue
+			}
+			// A writer that takes the pipe's bytes itself (splice to
+			// stdout: PipeWriter) gets them first, as Copy gives them.
+			if pw, ok := ws[i].(PipeWriter); ok && werr[i] == nil {
+				moved, handled, perr := pw.ReadFromPipe(int(pfd[i].Fd))
+				switch {
+				case !handled:
+				case errors.Is(perr, syscall.EAGAIN):
+					continue // empty for now
+				case perr != nil:
+					werr[i] = perr // read on, and drop, what follows
+					continue
+				case moved == 0:
+					end(i)
+					continue
+				default:
+					continue
+				}
 			}
 			// One read per wake-up: poll says again if there is more.
 			n, err := readRetry(int(pfd[i].Fd), buf)
