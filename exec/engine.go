@@ -145,50 +145,7 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 	queue := make(chan *job.Job, queued)
 	var readErr error
 	var held *job.Job // read when the run stopped, not queued
-	go func() {
-		defer close(queue)
-		for {
-			if ctx.Err() != nil || drained(e.Drain) {
-				return // read no more than a stopped run reports
-			}
-			j, err := jobs.Next()
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					readErr = err
-				} else {
-					e.mu.Lock()
-					e.readAll = true
-					e.mu.Unlock()
-				}
-				return
-			}
-			e.mu.Lock()
-			e.stats.read++
-			e.mu.Unlock()
-			// A send with room needs no select over the stops (which
-			// costs more than a short job's hand-off); a stop is seen
-			// at the top of the loop, or by the jobs' reader.
-			select {
-			case queue <- j:
-				continue
-			default:
-			}
-			select {
-			case queue <- j:
-				continue // room in the queue: no need to watch the stops
-			default:
-			}
-			select {
-			case queue <- j:
-			case <-ctx.Done():
-				held = j
-				return
-			case <-e.Drain:
-				held = j
-				return
-			}
-		}
-	}()
+	go e.read(ctx, jobs, queue, &held, &readErr)
 
 	if e.pulls() {
 		return e.pull(ctx, runCtx, queue, &held, &readErr, results)
