@@ -1,7 +1,6 @@
 package proc
 
 import (
-	"errors"
 	"io"
 	"os"
 	"syscall"
@@ -32,6 +31,12 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 	buf := *bp
 	files := [2]*os.File{c.Stdout, c.Stderr}
 	ws := [2]io.Writer{stdout, stderr}
+	// A writer that takes a pipe's bytes itself (splice to stdout) gets
+	// them first, as Copy gives them (PipeWriter).
+	var pws [2]PipeWriter
+	for i, w := range ws {
+		pws[i], _ = w.(PipeWriter)
+	}
 	var werr [2]error
 	pfd := []unix.PollFd{
 		{Fd: int32(c.Stdout.Fd()), Events: unix.POLLIN},
@@ -88,22 +93,16 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 			if pfd[i].Fd < 0 || pfd[i].Revents == 0 {
 				continue
 			}
-			// A writer that takes the pipe's bytes itself (splice to
-			// stdout: PipeWriter) gets them first, as Copy gives them.
-			if pw, ok := ws[i].(PipeWriter); ok && werr[i] == nil {
-				moved, handled, perr := pw.ReadFromPipe(int(pfd[i].Fd))
-				switch {
-				case !handled:
-				case errors.Is(perr, syscall.EAGAIN):
-					continue // empty for now
-				case perr != nil:
+			if pws[i] != nil && werr[i] == nil {
+				step, perr := offer(pws[i], int(pfd[i].Fd))
+				switch step {
+				case stepFailed:
 					werr[i] = perr // read on, and drop, what follows
-					continue
-				case moved == 0:
+				case stepEnd:
 					end(i)
-					continue
-				default:
-					continue
+				}
+				if step != stepWrite {
+					continue // poll says when there is more
 				}
 			}
 			// One read per wake-up: poll says again if there is more.

@@ -38,17 +38,16 @@ func Copy(w io.Writer, r io.Reader) {
 	buf := *bp
 	var werr error
 	pw, rc := pipeWriter(w, r)
-	var moved int64
-	var handled bool
+	var step pipeStep
 	var perr error
 	var splice func(fd uintptr) bool
 	if rc != nil {
 		// One function for every read: a closure made per read would be
-		// garbage for each piece of output.
+		// garbage for each piece of output. Empty: wait until the pipe is
+		// readable again.
 		splice = func(fd uintptr) bool {
-			moved, handled, perr = pw.ReadFromPipe(int(fd))
-			// Empty: wait until the pipe is readable again.
-			return !handled || !errors.Is(perr, syscall.EAGAIN)
+			step, perr = offer(pw, int(fd))
+			return step != stepWait
 		}
 	}
 	for {
@@ -57,11 +56,11 @@ func Copy(w io.Writer, r io.Reader) {
 			switch {
 			case rerr != nil:
 				return // the read deadline of a pipe held past the job's end
-			case !handled:
-			case perr != nil:
+			case step == stepWrite:
+			case step == stepFailed:
 				werr = perr // read on, and drop, what follows
 				continue
-			case moved == 0:
+			case step == stepEnd:
 				return
 			default:
 				continue
@@ -75,6 +74,35 @@ func Copy(w io.Writer, r io.Reader) {
 			return
 		}
 	}
+}
+
+// pipeStep is what one offer of a pipe to a PipeWriter leaves its copy
+// to do: Copy and Collect read it alike.
+type pipeStep int
+
+const (
+	stepWrite  pipeStep = iota // not taken: read the bytes and Write them
+	stepWait                   // empty now: wait until the pipe is readable
+	stepMoved                  // bytes moved: offer again when readable
+	stepEnd                    // the pipe's end
+	stepFailed                 // the writer failed: read on, and drop, what follows
+)
+
+// offer gives the bytes readable now from the non-blocking pipe fd to pw;
+// err is the writer's failure, with stepFailed.
+func offer(pw PipeWriter, fd int) (pipeStep, error) {
+	moved, handled, err := pw.ReadFromPipe(fd)
+	switch {
+	case !handled:
+		return stepWrite, nil
+	case errors.Is(err, syscall.EAGAIN):
+		return stepWait, nil
+	case err != nil:
+		return stepFailed, err
+	case moved == 0:
+		return stepEnd, nil
+	}
+	return stepMoved, nil
 }
 
 // pipeWriter returns w as a PipeWriter and r's raw connection when w can
