@@ -37,8 +37,14 @@ func (bt *batch) again(e *pending, o job.Outcome) bool {
 		(o.Status != job.StatusError || o.Retryable)
 }
 
-// errNewline fails a record that holds a newline.
-var errNewline = errors.New("the record holds a newline: a worker reads one line per record")
+// lineRecord fails a record that holds a newline, which a worker would
+// read as two: bad says it does, o is its failure.
+func lineRecord(rec string) (o job.Outcome, bad bool) {
+	if strings.IndexByte(rec, '\n') < 0 {
+		return job.Outcome{}, false
+	}
+	return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}, true
+}
 
 // RunBatch implements job.Batcher: it queues the batch's records on slot
 // b.Slot's worker, in order, and returns once each has been answered or
@@ -54,9 +60,10 @@ func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 		e := &pend[i]
 		// Field by field: the array is new, and zero already.
 		e.rec, e.ctx, e.batch, e.idx, e.attempts = rec, ctx, bt, i, 1
+		o, bad := lineRecord(rec)
 		switch {
-		case strings.IndexByte(rec, '\n') >= 0:
-			bt.out.Failed(i, job.Outcome{Status: job.StatusError, Exit: -1, Err: errNewline}, nil)
+		case bad:
+			bt.out.Failed(i, o, nil)
 			e.state = resolved
 		case ctx.Err() != nil:
 			bt.out.Failed(i, notStarted(ctx), nil)

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -112,8 +111,8 @@ func (p *Persistent) Run(ctx context.Context, t *job.Task) job.Outcome {
 		return job.Outcome{Status: job.StatusError, Exit: -1, Err: fmt.Errorf("a worker takes one record per job, this job has %d", len(t.Job.Records))}
 	}
 	rec := t.Job.Records[0].Raw
-	if strings.IndexByte(rec, '\n') >= 0 {
-		return job.Outcome{Status: job.StatusError, Exit: -1, Err: errors.New("the record holds a newline: a worker reads one line per record")}
+	if o, bad := lineRecord(rec); bad {
+		return o
 	}
 	if ctx.Err() != nil {
 		return job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: context.Cause(ctx), Stopped: true}
