@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/pmap-dev/pmap/exec/job"
 	"github.com/pmap-dev/pmap/exec/spool"
@@ -39,6 +40,11 @@ func (b *echoBatcher) Run(_ context.Context, t *job.Task) job.Outcome {
 func (b *echoBatcher) RunBatch(_ context.Context, bt *job.Batch) {
 	b.blocks.Add(1)
 	bt.Queued()
+	// A block takes a while, as a worker's does: the reader fills the
+	// queue meanwhile, so that the next blocks are full however slow the
+	// reading is (the race detector, a busy machine); a block takes only
+	// the jobs already read.
+	time.Sleep(2 * time.Millisecond)
 	for i, rec := range bt.Records {
 		if rec == "fail" {
 			bt.Out.Failed(i, job.Outcome{Status: job.StatusFailed, Exit: 3, Err: errFailRecord}, []byte("part"))
