@@ -152,6 +152,14 @@ func (w *worker) halt() {
 		return
 	}
 	w.stopping = true
+	// Answers the worker wrote before the stop are still read: their
+	// records are answered, not stopped. With bytes waiting in its stdout
+	// pipe the reader has DrainGrace to take them (a hung worker is then
+	// stopped that much later); otherwise it gives up at once.
+	if n, ok := pipeBuffered(w.out); ok && n > 0 {
+		_ = w.out.SetReadDeadline(time.Now().Add(proc.DrainGrace))
+		return
+	}
 	w.interrupt()
 }
 
