@@ -142,13 +142,18 @@ func (e *Engine) Run(ctx context.Context, jobs *JobSource, results chan<- *job.R
 		block = blockSize(e.window())
 		queued = e.Workers * blockTurns * block
 	}
+	var ra *readAhead
+	if e.pulls() {
+		queued = max(queued, readAheadJobs)
+		ra = newReadAhead(e.Workers)
+	}
 	queue := make(chan *job.Job, queued)
 	var readErr error
 	var held *job.Job // read when the run stopped, not queued
-	go e.read(ctx, jobs, queue, &held, &readErr)
+	go e.read(ctx, jobs, queue, ra, &held, &readErr)
 
-	if e.pulls() {
-		return e.pull(ctx, runCtx, queue, &held, &readErr, results)
+	if ra != nil {
+		return e.pull(ctx, runCtx, queue, ra, &held, &readErr, results)
 	}
 
 	// Free slots, lowest first at the start: job 1 runs on slot 1, as in

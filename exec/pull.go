@@ -24,11 +24,21 @@ func (e *Engine) pulls() bool {
 	return e.window() == 1 && e.Throttle == nil && e.batcher() == nil
 }
 
+// ResultRoom is the room of the results channel a caller gives Run: a
+// slot that takes its own jobs hands on up to holdMax results at once
+// (hold.go), and with less room it would wait for the consumer, and wake
+// it, at each one. (The jobs' output is in the spool either way, within
+// its budget.)
+func (e *Engine) ResultRoom() int {
+	return min(max(e.Workers, 1)*holdMax, 4096)
+}
+
 // puller is the state the slots of a pulled run share.
 type puller struct {
 	e     *Engine
 	ctx   context.Context // the run's context (a stop cancels it)
 	queue <-chan *job.Job
+	ra    *readAhead // the reader's account: told of each job taken
 	// Slot k+1 starts once slot k has taken its first job, so that a run
 	// of few jobs starts few goroutines whatever the worker count, and
 	// allFirst is closed once the last slot has taken its first (or a
@@ -46,8 +56,8 @@ type puller struct {
 
 // pull runs the jobs of queue, as Run's loop would; held and readErr are
 // the reader's, read once it has ended.
-func (e *Engine) pull(ctx, runCtx context.Context, queue <-chan *job.Job, held **job.Job, readErr *error, results chan<- *job.Result) error {
-	p := &puller{e: e, ctx: ctx, queue: queue, allFirst: make(chan struct{})}
+func (e *Engine) pull(ctx, runCtx context.Context, queue <-chan *job.Job, ra *readAhead, held **job.Job, readErr *error, results chan<- *job.Result) error {
+	p := &puller{e: e, ctx: ctx, queue: queue, ra: ra, allFirst: make(chan struct{})}
 	p.taken = sync.NewCond(&p.mu)
 	p.start(runCtx, 1, results)
 	ended := make(chan struct{})
@@ -100,9 +110,14 @@ func (p *puller) start(ctx context.Context, slot int, results chan<- *job.Result
 // or the run stops.
 func (p *puller) slot(ctx context.Context, slot int, results chan<- *job.Result) {
 	e := p.e
+	h := &resultHold{out: results}
+	defer h.flush()
 	for n := 0; ; n++ {
 		if n == 1 {
 			<-p.allFirst
+		}
+		if len(p.queue) == 0 {
+			h.flush() // nothing held while the slot waits
 		}
 		j, ok := p.take()
 		if n == 0 {
@@ -115,11 +130,14 @@ func (p *puller) slot(ctx context.Context, slot int, results chan<- *job.Result)
 		if !ok {
 			return
 		}
+		var r *job.Result
 		if drained(e.halted) {
-			results <- e.skipped(j)
-			continue
+			r = e.skipped(j)
+		} else {
+			r = e.run(ctx, j, slot, nil)
 		}
-		results <- e.run(ctx, j, slot, nil)
+		p.ra.ran(r)
+		h.pass(r, len(p.queue) > 0)
 	}
 }
 
@@ -146,6 +164,9 @@ func (p *puller) take() (*job.Job, bool) {
 		case <-p.ctx.Done():
 		case <-e.Drain:
 		}
+	}
+	if ok {
+		p.ra.taken(j, p.queue)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

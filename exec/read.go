@@ -11,8 +11,9 @@ import (
 // read reads jobs into queue, which it closes at the end of the input or
 // when the run stops (ctx, Drain): a job read then is left in held, not
 // queued, and a read error in readErr; both are for Run to look at once
-// queue is closed.
-func (e *Engine) read(ctx context.Context, jobs *JobSource, queue chan<- *job.Job, held **job.Job, readErr *error) {
+// queue is closed. With ra (a pulled run), it reads ahead in bursts
+// (readahead.go).
+func (e *Engine) read(ctx context.Context, jobs *JobSource, queue chan<- *job.Job, ra *readAhead, held **job.Job, readErr *error) {
 	defer close(queue)
 	for {
 		if ctx.Err() != nil || drained(e.Drain) {
@@ -32,6 +33,13 @@ func (e *Engine) read(ctx context.Context, jobs *JobSource, queue chan<- *job.Jo
 		e.mu.Lock()
 		e.stats.read++
 		e.mu.Unlock()
+		if ra != nil {
+			if !ra.send(ctx, e.Drain, queue, j) {
+				*held = j
+				return
+			}
+			continue
+		}
 		// A send with room needs no select over the stops (which costs
 		// more than a short job's hand-off); a stop is seen at the top of
 		// the loop, or by the jobs' reader.

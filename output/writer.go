@@ -211,18 +211,20 @@ func (w *Writer) Consume(results <-chan *job.Result) {
 		}
 		w.Summary.Add(r)
 		w.opt.Progress.Add(r)
-		if w.opt.Unordered {
+		switch {
+		case w.opt.Unordered:
 			w.emit(r)
-		} else {
+		case r.Job.Seq != next:
 			pending[r.Job.Seq] = r
-			for {
-				p, ok := pending[next]
-				if !ok {
-					break
-				}
-				delete(pending, next)
+		default:
+			// The next in order goes out without a turn through the map,
+			// then those it held up.
+			for p, ok := r, true; ok; {
 				w.emit(p)
 				next = p.Last().Seq + step
+				if p, ok = pending[next]; ok {
+					delete(pending, next)
+				}
 			}
 		}
 		if len(results) == 0 && pace.idle() {
