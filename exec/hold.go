@@ -36,6 +36,7 @@ const holdFor = time.Millisecond
 // resultHold holds back one slot's results for the consumer.
 type resultHold struct {
 	out   chan<- *job.Result
+	after time.Duration // how long a result is held: holdFor when 0
 	mu    sync.Mutex // held, and a hand-off in progress
 	held  []*job.Result
 	timer *time.Timer // hands on what is held after holdFor
@@ -59,10 +60,13 @@ func (h *resultHold) pass(r *job.Result, more bool) {
 	case len(h.held) >= holdMax:
 		h.send()
 	case len(h.held) == 1:
+		if h.after == 0 {
+			h.after = holdFor
+		}
 		if h.timer == nil {
-			h.timer = time.AfterFunc(holdFor, h.flush)
+			h.timer = time.AfterFunc(h.after, h.flush)
 		} else {
-			h.timer.Reset(holdFor)
+			h.timer.Reset(h.after)
 		}
 	}
 	h.mu.Unlock()

@@ -30,7 +30,7 @@ func received(out chan *job.Result) []int64 {
 // hand, in the order they ended.
 func TestHoldHandsOnInBlocks(t *testing.T) {
 	out := make(chan *job.Result, 2*holdMax)
-	h := &resultHold{out: out}
+	h := &resultHold{out: out, after: time.Hour} // the timer plays no part
 	for i := range int64(holdMax - 1) {
 		h.pass(shortResult(i+1), true)
 	}
@@ -54,7 +54,7 @@ func TestHoldHandsOnInBlocks(t *testing.T) {
 // is held.
 func TestHoldPassesAtOnce(t *testing.T) {
 	out := make(chan *job.Result, 2*holdMax)
-	h := &resultHold{out: out}
+	h := &resultHold{out: out, after: time.Hour}
 	h.pass(shortResult(1), true)
 	long := shortResult(2)
 	long.Duration = shortJob
