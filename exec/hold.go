@@ -37,7 +37,7 @@ const holdFor = time.Millisecond
 type resultHold struct {
 	out   chan<- *job.Result
 	after time.Duration // how long a result is held: holdFor when 0
-	mu    sync.Mutex // held, and a hand-off in progress
+	mu    sync.Mutex    // held, and a hand-off in progress
 	held  []*job.Result
 	timer *time.Timer // hands on what is held after holdFor
 }
