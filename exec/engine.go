@@ -389,7 +389,9 @@ func (e *Engine) run(ctx context.Context, j *job.Job, slot int, tn *turn) *job.R
 			break
 		}
 	}
-	if r.Status == job.StatusOK {
+	if r.Status == job.StatusOK && e.Timeout.Percent > 0 {
+		// Only a percentage --timeout reads the runtimes: the slots need
+		// not share a lock for each job otherwise.
 		e.runtimes.add(r.Duration)
 		e.rearm() // a new median moves the limit of running jobs
 	}
