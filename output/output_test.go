@@ -135,6 +135,19 @@ func TestSummary(t *testing.T) {
 	}
 }
 
+// The summary line holds no NUL byte, even when stderr is not a
+// terminal and the failed command has one.
+func TestSummaryNUL(t *testing.T) {
+	var s Summary
+	s.Add(&job.Result{Job: &job.Job{Seq: 1}, Status: job.StatusFailed, Command: job.Command{Script: "echo 'a\x00b'; false"}, Err: errors.New("exit status 1")})
+	var b bytes.Buffer
+	s.WriteTo(&b)
+	want := `pmap: 1 of 1 job failed (1 failed); first: job 1 (echo 'a\x00b'; false): exit status 1` + "\n"
+	if b.String() != want {
+		t.Fatalf("got %q\nwant %q", b.String(), want)
+	}
+}
+
 func TestRecordGolden(t *testing.T) {
 	sp := spool.New(1<<20, t.TempDir())
 	defer sp.Close()

@@ -124,6 +124,11 @@ func (s *Summary) writeFailures(w io.Writer) {
 	}
 	if s.terminal {
 		cmd, msg = TerminalSafe(cmd), TerminalSafe(msg)
+	} else {
+		// Elsewhere the line is as the job had it, but for a NUL (a
+		// command may hold one in a quoted word): it would make the log
+		// a binary file to grep and cut the line for C programs.
+		cmd, msg = strings.ReplaceAll(cmd, "\x00", `\x00`), strings.ReplaceAll(msg, "\x00", `\x00`)
 	}
 	fmt.Fprintf(w, "pmap: %d of %d %s failed (%s); first: job %d (%s): %s",
 		s.Failed, s.Total, plural(s.Total, "job", "jobs"), strings.Join(kinds, ", "), s.first.seq, cmd, msg)
