@@ -129,7 +129,7 @@ func BenchmarkEngineShortJobs(b *testing.B) {
 			if mode == "dispatched" {
 				dispatched(e)
 			}
-			results := make(chan *job.Result, 64)
+			results := make(chan *job.Result, e.ResultRoom())
 			go func() {
 				for range results {
 				}
