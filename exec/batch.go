@@ -99,7 +99,8 @@ func (e *Engine) runBlock(ctx context.Context, b job.Batcher, jobs []*job.Job, s
 		}
 		return
 	}
-	b.RunBatch(ctx, &job.Batch{Slot: slot, Records: recs, Out: o, Retries: e.Retries, Timeout: e.Timeout.Fixed, Queued: tn.done})
+	b.RunBatch(ctx, &job.Batch{Slot: slot, Records: recs, Out: o, Retries: e.Retries, Timeout: e.Timeout.Fixed, Queued: tn.done,
+		Drain: e.Drain, DrainCause: e.drainCause()})
 	for _, r := range o.finish() {
 		results <- r
 	}
@@ -190,10 +191,15 @@ func (o *blockOut) failure(j *job.Job, out job.Outcome, partial []byte) *job.Res
 	r.Status, r.Exit, r.Signal, r.Err = out.Status, out.Exit, out.Signal, out.Err
 	if out.Stopped {
 		cause := context.Cause(o.ctx)
-		if errors.Is(out.Err, job.ErrTimeout) {
-			cause = out.Err
+		if errors.Is(out.Err, job.ErrTimeout) || o.ctx.Err() == nil {
+			cause = out.Err // its timeout, or the Drain (SIGHUP) that kept it from starting
 		}
 		e.stopped(r, cause)
+		if o.ctx.Err() == nil && r.Status == job.StatusSkipped {
+			e.mu.Lock()
+			e.left++ // as reportLeft counts the jobs a stop kept from starting
+			e.mu.Unlock()
+		}
 	}
 	return r
 }

@@ -51,13 +51,18 @@ func (e *Engine) unqueue(queue <-chan *job.Job, held **job.Job) []*job.Job {
 	}
 }
 
+// drainCause is why Drain closed: DrainCause, or errDrained.
+func (e *Engine) drainCause() error {
+	if e.DrainCause == nil {
+		return errDrained
+	}
+	return e.DrainCause
+}
+
 // reportLeft sends a skipped result for each job a stop kept from
 // starting, so that it is in the records, the summary and --failed.
 func (e *Engine) reportLeft(ctx context.Context, left []*job.Job, results chan<- *job.Result) {
-	cause := e.DrainCause
-	if cause == nil {
-		cause = errDrained
-	}
+	cause := e.drainCause()
 	if ctx.Err() != nil {
 		cause = context.Cause(ctx)
 	}

@@ -36,6 +36,11 @@ type Batch struct {
 	// Queued is called once every job of the batch is queued on the slot:
 	// the slot's next batch may queue behind it.
 	Queued func()
+	// Drain, when closed, keeps the jobs not yet sent to the worker from
+	// starting (SIGHUP): each fails as not started, with Stopped set and
+	// DrainCause as its error, while those sent finish as usual.
+	Drain      <-chan struct{}
+	DrainCause error
 }
 
 // BatchOut receives the jobs of a Batch as they end. For every job there

@@ -53,6 +53,13 @@ func lineRecord(rec string) (o job.Outcome, bad bool) {
 // paths as a job's of its own (Run), and --retries re-runs it in place.
 func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 	bt := &batch{out: b.Out, retries: b.Retries, timeout: b.Timeout, done: make(chan struct{})}
+	drain := job.Outcome{Status: job.StatusSkipped, Exit: -1, Err: b.DrainCause, Stopped: true}
+	drained := false
+	select {
+	case <-b.Drain:
+		drained = true
+	default:
+	}
 	pend := make([]pending, len(b.Records))
 	s := p.slot(b.Slot)
 	s.mu.Lock()
@@ -67,6 +74,9 @@ func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 			e.state = resolved
 		case ctx.Err() != nil:
 			bt.out.Failed(i, notStarted(ctx), nil)
+			e.state = resolved
+		case drained:
+			bt.out.Failed(i, drain, nil)
 			e.state = resolved
 		default:
 			s.queue = append(s.queue, e)
@@ -85,17 +95,22 @@ func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 	case <-bt.done:
 		return
 	case <-ctx.Done():
+	case <-b.Drain:
+		// SIGHUP: a record not yet sent does not start; those sent
+		// finish as usual (or are stopped below, should ctx end).
+		s.mu.Lock()
+		s.unqueue(bt, drain)
+		s.mu.Unlock()
+		select {
+		case <-bt.done:
+			return
+		case <-ctx.Done():
+		}
 	}
 	// Stopped: a record not yet sent is not; a worker holding one is
 	// stopped, and its reader settles what it held (broke).
 	s.mu.Lock()
-	s.queue = slices.DeleteFunc(s.queue, func(e *pending) bool {
-		if e.batch == bt {
-			s.resolve(e, notStarted(ctx))
-			return true
-		}
-		return false
-	})
+	s.unqueue(bt, notStarted(ctx))
 	for i := range pend {
 		if e := &pend[i]; e.state == sent && e.w != nil {
 			e.w.halt()
@@ -103,6 +118,18 @@ func (p *Persistent) RunBatch(ctx context.Context, b *job.Batch) {
 	}
 	s.mu.Unlock()
 	<-bt.done
+}
+
+// unqueue takes the records of bt not yet sent off the slot's queue, each
+// failing with o; s.mu is held.
+func (s *slot) unqueue(bt *batch, o job.Outcome) {
+	s.queue = slices.DeleteFunc(s.queue, func(e *pending) bool {
+		if e.batch == bt {
+			s.resolve(e, o)
+			return true
+		}
+		return false
+	})
 }
 
 // armClock makes sure the worker's clock runs: it fires at the latest
