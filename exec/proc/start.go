@@ -45,10 +45,14 @@ type Child struct {
 
 	kind  childKind
 	entry *child // its registration, which learns how it ended
-	// direct: Stdout and Stderr are out of the poller, for Collect to
-	// read with its pidfd on its own thread.
+	// direct: Stdout and Stderr are out of the poller and, with its pidfd,
+	// in set, for Collect to read on one goroutine.
 	direct bool
-	pgid   int // its process group
+	set    *waitSet
+	// exitPolled: its pidfd could not join set (out of kernel memory):
+	// Collect looks for its end every exitPoll.
+	exitPolled bool
+	pgid       int // its process group
 }
 
 // State is how a process ended.
@@ -139,15 +143,20 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 	c := &Child{}
 	files := []*os.File{s.Stdin, s.Stdout, s.Stderr}
 	var mine []*os.File // the child's ends of new pipes, closed once it started
-	c.direct = s.Collect && s.Stdout == nil && s.Stderr == nil && takeDirect()
+	if s.Collect && s.Stdout == nil && s.Stderr == nil {
+		c.set, c.direct = directSet()
+	}
 	fail := func(err error) (*Child, error) {
 		for _, f := range append(mine, c.Stdin, c.Stdout, c.Stderr) {
 			if f != nil {
+				if c.direct {
+					c.set.remove(int(f.Fd()))
+				}
 				f.Close()
 			}
 		}
 		if c.direct {
-			releaseDirect()
+			c.set.put()
 		}
 		return nil, err
 	}
@@ -169,14 +178,21 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 		default:
 			c.Stderr = parent
 		}
+		if i > 0 && c.direct {
+			if err := c.set.add(int(parent.Fd()), int32(i-1)); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	pid, h, err := spawn(s.Path, s.Argv, s.Dir, env, s.Pgid, files, true, kind, c.direct)
 	if err != nil {
-		c.direct = false // spawn gave back the wait it held
 		return fail(err)
 	}
 	for _, f := range mine {
 		f.Close()
+	}
+	if c.direct && c.set.add(h.pidfd, tagExit) != nil {
+		c.exitPolled = true
 	}
 	c.Pid, c.kind, c.entry, c.pgid = pid, kind, h, s.Pgid
 	if c.pgid == 0 {
