@@ -29,8 +29,8 @@ type Spec struct {
 	Persistent bool
 	// Collect says that the caller reads the new Stdout and Stderr pipes
 	// through Child.Collect alone, which also waits for the process. On
-	// Linux the pipes are then read on the waiting thread, out of the
-	// runtime's poller, when a thread may block on the job.
+	// Linux the pipes and the process's pidfd are then waited on together,
+	// by the one goroutine that collects them (waitSet).
 	Collect bool
 }
 
@@ -147,16 +147,18 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 		c.set, c.direct = directSet()
 	}
 	fail := func(err error) (*Child, error) {
-		for _, f := range append(mine, c.Stdin, c.Stdout, c.Stderr) {
-			if f != nil {
-				if c.direct {
+		if c.direct {
+			for _, f := range []*os.File{c.Stdout, c.Stderr} {
+				if f != nil {
 					c.set.remove(int(f.Fd()))
 				}
+			}
+			c.set.put()
+		}
+		for _, f := range append(mine, c.Stdin, c.Stdout, c.Stderr) {
+			if f != nil {
 				f.Close()
 			}
-		}
-		if c.direct {
-			c.set.put()
 		}
 		return nil, err
 	}
