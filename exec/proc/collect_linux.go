@@ -20,7 +20,11 @@ import (
 // collected on this goroutine alone: its two pipes and its pidfd are in
 // one epoll set (waitSet) that waits in the runtime's poller, so that the
 // goroutine wakes when the process writes or ends, as a C program waits
-// for its children, and no thread is held while it runs. The other way
+// for its children, and no thread is held while it runs. pmap holds the
+// write ends of the pipes until the process exits (Child.held), so that
+// the pipes end with the process rather than wake the goroutine once
+// more just before it ends; a process that closes its output early
+// (exec >&-) has it ended at its exit. The other way
 // takes a goroutine per pipe and a wait of its own: three wake-ups, a
 // dozen more system calls and as many switches between threads for a job
 // that writes nothing, on the CPUs the jobs need.
@@ -63,6 +67,10 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 	)
 	reap := func() {
 		w.remove(c.entry.pidfd)
+		for _, f := range c.held {
+			f.Close() // what else holds a pipe ends it now
+		}
+		c.held = nil
 		st, waitErr = c.entry.reapExited(c.Pid)
 		c.reaped()
 		exited = true

@@ -52,7 +52,10 @@ type Child struct {
 	// exitPolled: its pidfd could not join set (out of kernel memory):
 	// Collect looks for its end every exitPoll.
 	exitPolled bool
-	pgid       int // its process group
+	// held are the write ends of a direct child's output pipes, which
+	// pmap holds until the process exits (Collect).
+	held []*os.File
+	pgid int // its process group
 }
 
 // State is how a process ended.
@@ -191,6 +194,12 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 		return fail(err)
 	}
 	for _, f := range mine {
+		if c.direct && (f == files[1] || f == files[2]) {
+			// Kept until the process exits: its output pipes then
+			// end with it, not a wake-up before it (Collect).
+			c.held = append(c.held, f)
+			continue
+		}
 		f.Close()
 	}
 	if c.direct && c.set.add(h.pidfd, tagExit) != nil {

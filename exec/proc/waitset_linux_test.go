@@ -116,3 +116,46 @@ func TestCollectExitPolled(t *testing.T) {
 		t.Error("child still registered")
 	}
 }
+
+// A direct child's output pipes end with its exit, not when it closes
+// them: pmap holds their write ends, so that a job that writes nothing
+// wakes Collect once, at its end.
+func TestCollectPipesEndAtExit(t *testing.T) {
+	if !pidfdWorks() {
+		t.Skip("no pidfd")
+	}
+	marker := filepath.Join(t.TempDir(), "closed")
+	c := startSh(t, `exec >&- 2>&-; : > `+marker+`; read x; exit 0`, &Spec{Collect: true})
+	if !c.direct {
+		t.Fatal("not direct")
+	}
+	out, errs := newCloseBuffer(), newCloseBuffer()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if st, err := c.Collect(out, errs); err != nil || st.ExitCode() != 0 {
+			t.Errorf("state %v, %v", st, err)
+		}
+	}()
+	for {
+		if _, err := os.Stat(marker); err == nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The job has closed its output; a Collect that saw the pipes end
+	// would close its writers now. (Whatever the machine's speed, with
+	// the write ends held they stay open: this can only pass.)
+	time.Sleep(100 * time.Millisecond)
+	out.mu.Lock()
+	early := out.closed
+	out.mu.Unlock()
+	c.Stdin.Close()
+	<-done
+	if early {
+		t.Error("the output ended before the process did")
+	}
+	if !out.closed || !errs.closed {
+		t.Error("writers not closed at the end")
+	}
+}
