@@ -1,6 +1,7 @@
 package proc
 
 import (
+	"errors"
 	"io"
 	"os"
 	"syscall"
@@ -15,21 +16,29 @@ import (
 // at its pipe's end, as CopyStream does; once the process has exited, what
 // else of its group holds a pipe is given time as AwaitStreams gives it.
 //
-// A child started direct (Spec.Collect, and a thread may block on it) is
-// collected on this goroutine's thread alone: one poll(2) on its two pipes
-// and its pidfd wakes it when the process writes or ends, as a C program
-// waits for its children. The other way takes a goroutine per pipe in the
-// runtime's poller and a wait of its own: three wake-ups, a dozen more
-// system calls and as many switches between threads for a job that writes
-// nothing, on the CPUs the jobs need.
+// A child started direct (Spec.Collect, and the kernel has pidfds) is
+// collected on this goroutine alone: its two pipes and its pidfd are in
+// one epoll set (waitSet) that waits in the runtime's poller, so that the
+// goroutine wakes when the process writes or ends, as a C program waits
+// for its children, and no thread is held while it runs. pmap holds the
+// write ends of the pipes until the process exits (Child.held), so that
+// the pipes end with the process rather than wake the goroutine once
+// more just before it ends; a process that closes its output early
+// (exec >&-) has it ended at its exit. The other way
+// takes a goroutine per pipe and a wait of its own: three wake-ups, a
+// dozen more system calls and as many switches between threads for a job
+// that writes nothing, on the CPUs the jobs need.
 func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 	if !c.direct {
 		return c.collectPolled(stdout, stderr)
 	}
+	w := c.set
+	defer w.put()
 	bp := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(bp)
 	buf := *bp
 	files := [2]*os.File{c.Stdout, c.Stderr}
+	fds := [2]int{int(c.Stdout.Fd()), int(c.Stderr.Fd())}
 	ws := [2]io.Writer{stdout, stderr}
 	// A writer that takes a pipe's bytes itself (splice to stdout) gets
 	// them first, as Copy gives them (PipeWriter).
@@ -38,19 +47,15 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 		pws[i], _ = w.(PipeWriter)
 	}
 	var werr [2]error
-	pfd := []unix.PollFd{
-		{Fd: int32(c.Stdout.Fd()), Events: unix.POLLIN},
-		{Fd: int32(c.Stderr.Fd()), Events: unix.POLLIN},
-		{Fd: int32(c.entry.pidfd), Events: unix.POLLIN},
-	}
 	open := 2
 	end := func(i int) {
 		if cl, ok := ws[i].(io.Closer); ok {
 			cl.Close()
 		}
+		w.remove(fds[i])
 		files[i].Close()
 		limits.released() // a start waiting for fds may get them now
-		pfd[i].Fd = -1
+		fds[i] = -1
 		open--
 	}
 	var (
@@ -60,20 +65,40 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 		killed  bool
 		grace   time.Time // when the drain grace ends, once the process exited
 	)
-	for open > 0 || !exited {
-		timeout := -1
-		if exited {
-			timeout = max(int(time.Until(grace).Milliseconds())+1, 0)
+	reap := func() {
+		w.remove(c.entry.pidfd)
+		for _, f := range c.held {
+			f.Close() // what else holds a pipe ends it now
 		}
-		n, err := unix.Poll(pfd, timeout)
-		if err != nil {
-			if err != unix.EINTR {
-				// Out of kernel memory, say: try again shortly.
-				time.Sleep(time.Millisecond)
-			}
+		c.held = nil
+		st, waitErr = c.entry.reapExited(c.Pid)
+		c.reaped()
+		exited = true
+		grace = time.Now().Add(DrainGrace)
+	}
+	for open > 0 || !exited {
+		if c.exitPolled && !exited && hasExited(c.Pid) {
+			reap()
+		}
+		deadline := grace
+		if c.exitPolled && !exited {
+			deadline = time.Now().Add(exitPoll)
+		}
+		evs, err := w.wait(deadline)
+		late := errors.Is(err, os.ErrDeadlineExceeded)
+		switch {
+		case late:
+			evs = w.ready() // what came at the deadline
+		case err != nil:
+			// The poller failed (out of kernel memory, say): try
+			// again shortly.
+			time.Sleep(time.Millisecond)
 			continue
 		}
-		if n == 0 && exited && !time.Now().Before(grace) {
+		if len(evs) == 0 {
+			if !late || !exited {
+				continue // the exit poll's deadline
+			}
 			if !killed {
 				// A grandchild holds a pipe: it ends with the group.
 				killed = true
@@ -82,19 +107,26 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 				continue
 			}
 			// It escaped the group (setsid): stop reading.
-			for i := range files {
-				if pfd[i].Fd >= 0 {
+			for i := range fds {
+				if fds[i] >= 0 {
 					end(i)
 				}
 			}
 			break
 		}
-		for i := range files {
-			if pfd[i].Fd < 0 || pfd[i].Revents == 0 {
+		for _, ev := range evs {
+			i := int(ev.Fd)
+			if i == tagExit {
+				if !exited {
+					reap()
+				}
+				continue
+			}
+			if fds[i] < 0 {
 				continue
 			}
 			if pws[i] != nil && werr[i] == nil {
-				step, perr := offer(pws[i], int(pfd[i].Fd))
+				step, perr := offer(pws[i], fds[i])
 				switch step {
 				case stepFailed:
 					werr[i] = perr // read on, and drop, what follows
@@ -102,11 +134,11 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 					end(i)
 				}
 				if step != stepWrite {
-					continue // poll says when there is more
+					continue // ready says when there is more
 				}
 			}
-			// One read per wake-up: poll says again if there is more.
-			n, err := readRetry(int(pfd[i].Fd), buf)
+			// One read per turn: ready says again if there is more.
+			n, err := readRetry(fds[i], buf)
 			switch {
 			case n > 0:
 				if werr[i] == nil {
@@ -119,15 +151,24 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 				end(i)
 			}
 		}
-		if pfd[2].Fd >= 0 && pfd[2].Revents != 0 {
-			st, waitErr = c.entry.reapExited(c.Pid)
-			c.reaped()
-			exited = true
-			pfd[2].Fd = -1
-			grace = time.Now().Add(DrainGrace)
-		}
 	}
 	return State{st}, waitErr
+}
+
+// tagExit is the pidfd's tag in a direct child's waitSet; its output
+// pipes are 0 and 1.
+const tagExit = 2
+
+// exitPoll is how often Collect looks for the end of a child whose pidfd
+// is not in its waitSet.
+const exitPoll = 10 * time.Millisecond
+
+// hasExited reports whether child pid has ended, leaving it to be reaped.
+func hasExited(pid int) bool {
+	var info unix.Siginfo
+	err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	// A child not yet ended leaves info zero (no pid).
+	return err == nil && info.Signo != 0
 }
 
 // readRetry is read(2) again on EINTR.

@@ -53,10 +53,10 @@ func (b *closeBuffer) String() string {
 func TestCollect(t *testing.T) {
 	for _, direct := range []bool{true, false} {
 		t.Run("direct="+strconv.FormatBool(direct), func(t *testing.T) {
-			if direct && !takeDirect() {
-				t.Skip("no pidfd, or a process limit: Collect reads in the poller")
-			} else if direct {
-				releaseDirect()
+			if w, ok := directSet(); !ok && direct {
+				t.Skip("no pidfd: Collect reads in the poller")
+			} else if ok {
+				w.put()
 			}
 			waits := blockingWaits.n.Load()
 			out, errs := newCloseBuffer(), newCloseBuffer()

@@ -12,3 +12,17 @@ import "io"
 func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 	return c.collectPolled(stdout, stderr)
 }
+
+// waitSet is Linux's: Collect never reads on one goroutine here.
+type waitSet struct{}
+
+func (*waitSet) add(int, int32) error { return nil }
+func (*waitSet) remove(int)           {}
+func (*waitSet) put()                 {}
+
+// tagExit is the pidfd's tag in a waitSet (Linux).
+const tagExit = 2
+
+// directSet reports false: Collect reads the output pipes in the poller
+// here.
+func directSet() (*waitSet, bool) { return nil, false }

@@ -4,8 +4,8 @@
 // waiting when a limit of the system (processes, fds) refuses it, reaping
 // it without a thread per waiting job, stopping the group with a
 // termination sequence, keeping the running groups for the second Ctrl-C,
-// copying and awaiting a job's output pipes (Collect: on Linux, on the
-// thread that waits for the job, with one poll of its pipes and pidfd),
+// copying and awaiting a job's output pipes (Collect: on Linux, on one
+// goroutine that waits for its pipes and pidfd at once, in the poller),
 // looking commands up once per run, and turning a start failure or an exit status into a job.Outcome.
 //
 // Supervise holds a run's processes to account: each carries the run's

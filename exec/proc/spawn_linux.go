@@ -57,30 +57,23 @@ var pidfdWorks = sync.OnceValue(func() bool {
 	return true
 })
 
-// takeDirect reserves, for a child whose Collect reads its output on the
-// waiting thread, one of the waits that may block a thread, and tells
-// whether it got one (and the kernel has pidfds, which that wait polls).
-// spawn, given direct, owns it from then on; a start that fails before
-// spawn gives it back with releaseDirect.
-func takeDirect() bool {
-	if !pidfdWorks() || maxBlockingWaits() == 0 {
-		return false
+// directSet returns, for a child whose Collect reads its output on one
+// goroutine, the waitSet it is to wait on, and whether it got one (the
+// kernel has pidfds, and an epoll set could be made). Holding no thread,
+// such children are not counted among the blocking waits.
+func directSet() (*waitSet, bool) {
+	if !pidfdWorks() {
+		return nil, false
 	}
-	if blockingWaits.n.Add(1) <= maxBlockingWaits() {
-		return true
-	}
-	blockingWaits.n.Add(-1)
-	return false
+	w, err := getWaitSet()
+	return w, err == nil
 }
-
-// releaseDirect gives back what takeDirect reserved.
-func releaseDirect() { blockingWaits.n.Add(-1) }
 
 // spawn starts path in process group pgid (0: a new one) with files as its
 // fds 0, 1, 2..., and registers it in children as kind. deathSig asks the
-// kernel to kill it should pmap die first. direct says takeDirect reserved
-// a blocking wait for it: it gets a pidfd, which Collect polls with its
-// output pipes.
+// kernel to kill it should pmap die first. direct says Collect waits for
+// it (directSet): it gets a pidfd, which Collect waits on with its output
+// pipes.
 func spawn(path string, argv []string, dir string, env []string, pgid int, files []*os.File, deathSig bool, kind childKind, direct bool) (int, *child, error) {
 	sys := &syscall.SysProcAttr{Setpgid: true, Pgid: pgid}
 	if deathSig {
@@ -96,14 +89,10 @@ func spawn(path string, argv []string, dir string, env []string, pgid int, files
 		// The child would move fds above the highest it is given, past the
 		// limit: EBADF from a process that never ran. The table is full;
 		// the start waits for fds as for EMFILE.
-		if direct {
-			releaseDirect()
-		}
 		return 0, nil, &os.PathError{Op: "fork/exec", Path: path, Err: syscall.EMFILE}
 	}
 	c := &child{kind: kind, pidfd: -1}
 	if direct {
-		c.blocking = true
 		sys.PidFD = &c.pidfd
 	} else if blockingWaits.n.Add(1) <= maxBlockingWaits() || !pidfdWorks() {
 		c.blocking = true
@@ -151,7 +140,7 @@ func (c *child) wait(pid int) (syscall.WaitStatus, error) {
 }
 
 // reapExited reaps child pid, a direct one (Collect) whose pidfd said it
-// exited, and closes the pidfd.
+// exited, and closes the pidfd (out of Collect's waitSet by then).
 func (c *child) reapExited(pid int) (syscall.WaitStatus, error) {
 	var ws syscall.WaitStatus
 	var err error
@@ -161,7 +150,6 @@ func (c *child) reapExited(pid int) (syscall.WaitStatus, error) {
 		}
 	}
 	children.remove(pid, c)
-	blockingWaits.n.Add(-1)
 	unix.Close(c.pidfd)
 	c.pidfd = -1
 	return ws, err

@@ -22,12 +22,6 @@ func spawn(path string, argv []string, dir string, env []string, pgid int, files
 	return p.Pid, c, nil
 }
 
-// takeDirect reports false: Collect reads the output pipes in the poller
-// here.
-func takeDirect() bool { return false }
-
-func releaseDirect() {}
-
 // setDeathSignal does nothing: there is no parent-death signal here.
 func setDeathSignal(*syscall.SysProcAttr) {}
 

@@ -29,8 +29,8 @@ type Spec struct {
 	Persistent bool
 	// Collect says that the caller reads the new Stdout and Stderr pipes
 	// through Child.Collect alone, which also waits for the process. On
-	// Linux the pipes are then read on the waiting thread, out of the
-	// runtime's poller, when a thread may block on the job.
+	// Linux the pipes and the process's pidfd are then waited on together,
+	// by the one goroutine that collects them (waitSet).
 	Collect bool
 }
 
@@ -45,10 +45,17 @@ type Child struct {
 
 	kind  childKind
 	entry *child // its registration, which learns how it ended
-	// direct: Stdout and Stderr are out of the poller, for Collect to
-	// read with its pidfd on its own thread.
+	// direct: Stdout and Stderr are out of the poller and, with its pidfd,
+	// in set, for Collect to read on one goroutine.
 	direct bool
-	pgid   int // its process group
+	set    *waitSet
+	// exitPolled: its pidfd could not join set (out of kernel memory):
+	// Collect looks for its end every exitPoll.
+	exitPolled bool
+	// held are the write ends of a direct child's output pipes, which
+	// pmap holds until the process exits (Collect).
+	held []*os.File
+	pgid int // its process group
 }
 
 // State is how a process ended.
@@ -139,15 +146,22 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 	c := &Child{}
 	files := []*os.File{s.Stdin, s.Stdout, s.Stderr}
 	var mine []*os.File // the child's ends of new pipes, closed once it started
-	c.direct = s.Collect && s.Stdout == nil && s.Stderr == nil && takeDirect()
+	if s.Collect && s.Stdout == nil && s.Stderr == nil {
+		c.set, c.direct = directSet()
+	}
 	fail := func(err error) (*Child, error) {
+		if c.direct {
+			for _, f := range []*os.File{c.Stdout, c.Stderr} {
+				if f != nil {
+					c.set.remove(int(f.Fd()))
+				}
+			}
+			c.set.put()
+		}
 		for _, f := range append(mine, c.Stdin, c.Stdout, c.Stderr) {
 			if f != nil {
 				f.Close()
 			}
-		}
-		if c.direct {
-			releaseDirect()
 		}
 		return nil, err
 	}
@@ -169,14 +183,27 @@ func startOnce(s *Spec, env []string, kind childKind) (*Child, error) {
 		default:
 			c.Stderr = parent
 		}
+		if i > 0 && c.direct {
+			if err := c.set.add(int(parent.Fd()), int32(i-1)); err != nil {
+				return fail(err)
+			}
+		}
 	}
 	pid, h, err := spawn(s.Path, s.Argv, s.Dir, env, s.Pgid, files, true, kind, c.direct)
 	if err != nil {
-		c.direct = false // spawn gave back the wait it held
 		return fail(err)
 	}
 	for _, f := range mine {
+		if c.direct && (f == files[1] || f == files[2]) {
+			// Kept until the process exits: its output pipes then
+			// end with it, not a wake-up before it (Collect).
+			c.held = append(c.held, f)
+			continue
+		}
 		f.Close()
+	}
+	if c.direct && c.set.add(h.pidfd, tagExit) != nil {
+		c.exitPolled = true
 	}
 	c.Pid, c.kind, c.entry, c.pgid = pid, kind, h, s.Pgid
 	if c.pgid == 0 {
