@@ -81,8 +81,11 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 			reap()
 		}
 		deadline := grace
-		if c.exitPolled && !exited {
+		switch {
+		case c.exitPolled && !exited:
 			deadline = time.Now().Add(exitPoll)
+		case deadline.IsZero():
+			deadline = time.Now().Add(lookAgain)
 		}
 		evs, err := w.wait(deadline)
 		late := errors.Is(err, os.ErrDeadlineExceeded)
@@ -158,6 +161,13 @@ func (c *Child) Collect(stdout, stderr io.Writer) (State, error) {
 // tagExit is the pidfd's tag in a direct child's waitSet; its output
 // pipes are 0 and 1.
 const tagExit = 2
+
+// lookAgain bounds a wait for a running child: the set's readiness
+// reaches the runtime's poller through a nested epoll and the poller's
+// edge-triggered registration, and should a wake-up ever be missed there,
+// the job is seen at most this late, rather than never. A child running
+// for minutes costs a wake-up a second.
+const lookAgain = time.Second
 
 // exitPoll is how often Collect looks for the end of a child whose pidfd
 // is not in its waitSet.
