@@ -28,7 +28,32 @@ func TestScripts(t *testing.T) {
 			"gone":     cmdGone,
 			"stopped":  cmdStopped,
 		},
+		Setup: func(env *testscript.Env) error {
+			dir := env.WorkDir
+			env.Defer(func() { killLeftovers(dir) })
+			return nil
+		},
 	})
+}
+
+// killLeftovers kills every process still working in dir once its script
+// has ended. A script that fails while a pmap runs in the background
+// (`exec sh -c 'pmap ... & wait' &`) has its sh interrupted, but not the
+// pmap, which a non-interactive shell started with SIGINT ignored: it,
+// and the jobs it waits for, outlived the test run. Only a failed script
+// leaves any; those that pass check that nothing is left themselves.
+func killLeftovers(dir string) {
+	procs, _ := os.ReadDir("/proc") // none off Linux
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cwd, err := os.Readlink("/proc/" + p.Name() + "/cwd")
+		if err == nil && (cwd == dir || strings.HasPrefix(cwd, dir+"/")) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // cmdWaitFile waits until FILE holds at least N lines (default 1):
