@@ -50,11 +50,10 @@ func ParseWorkers(s string, cpus int) (int, error) {
 // enough that a typo cannot start tens of thousands of processes at once.
 const maxAllWorkers = 1024
 
-// filesPerJob is how many descriptors pmap holds for a running job (both
-// ends of its stdout and stderr pipes, its process handle, the epoll set
-// that waits for them, a spill file: exec/proc's Collect), and
+// filesPerJob is how many descriptors pmap holds for a running job (its
+// stdout and stderr pipes, its process handle, a spill file), and
 // reservedFiles what the run keeps for itself (input, logs, ssh masters).
-const filesPerJob, reservedFiles = 7, 64
+const filesPerJob, reservedFiles = 4, 64
 
 // AllWorkers is the worker count of -j 0, GNU parallel's "as many as
 // possible": as many jobs as the open-file limit leaves room for, from 1
