@@ -196,9 +196,7 @@ func (o *blockOut) failure(j *job.Job, out job.Outcome, partial []byte) *job.Res
 		}
 		e.stopped(r, cause)
 		if o.ctx.Err() == nil && r.Status == job.StatusSkipped {
-			e.mu.Lock()
-			e.left++ // as reportLeft counts the jobs a stop kept from starting
-			e.mu.Unlock()
+			e.keptFromStarting(1)
 		}
 	}
 	return r

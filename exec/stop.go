@@ -59,6 +59,15 @@ func (e *Engine) drainCause() error {
 	return e.DrainCause
 }
 
+// keptFromStarting counts n more jobs a stop kept from starting (Left):
+// those reported here, and a block's records that SIGHUP kept from its
+// worker (batch.go).
+func (e *Engine) keptFromStarting(n int) {
+	e.mu.Lock()
+	e.left += n
+	e.mu.Unlock()
+}
+
 // reportLeft sends a skipped result for each job a stop kept from
 // starting, so that it is in the records, the summary and --failed.
 func (e *Engine) reportLeft(ctx context.Context, left []*job.Job, results chan<- *job.Result) {
@@ -66,9 +75,7 @@ func (e *Engine) reportLeft(ctx context.Context, left []*job.Job, results chan<-
 	if ctx.Err() != nil {
 		cause = context.Cause(ctx)
 	}
-	e.mu.Lock()
-	e.left += len(left)
-	e.mu.Unlock()
+	e.keptFromStarting(len(left))
 	for _, j := range left {
 		r := &job.Result{Job: j, Status: job.StatusSkipped, Exit: -1, Err: fmt.Errorf("not started: %w", cause), Start: time.Now()}
 		if j.Err == nil {
